@@ -1,0 +1,54 @@
+"""The pure scoring engine: answers (pandas) + questionnaire -> scores and findings.
+
+No Flask, no SQLAlchemy, no I/O: usable from a notebook with a DataFrame and a
+questionnaire.
+"""
+
+from .answers import (
+    Answers,
+    AnswersError,
+    answers_from_records,
+    empty_answers,
+    parse_answers,
+)
+from .engine import score, threshold_for
+from .model import (
+    Agreement,
+    DimensionScore,
+    Evidence,
+    FixPick,
+    Gap,
+    GroupScore,
+    ItemScore,
+    Overall,
+    Quality,
+    Reliability,
+    Result,
+    RootCause,
+    Segment,
+    Trend,
+)
+
+__all__ = [
+    "Agreement",
+    "Answers",
+    "AnswersError",
+    "DimensionScore",
+    "Evidence",
+    "FixPick",
+    "Gap",
+    "GroupScore",
+    "ItemScore",
+    "Overall",
+    "Quality",
+    "Reliability",
+    "Result",
+    "RootCause",
+    "Segment",
+    "Trend",
+    "answers_from_records",
+    "empty_answers",
+    "parse_answers",
+    "score",
+    "threshold_for",
+]

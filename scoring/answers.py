@@ -1,0 +1,165 @@
+"""Answers in, validated: the answers-CSV contract as a pure function over DataFrames.
+
+Reading the file is the caller's job (the CLI, the web import); this module only
+checks cells and builds typed columns, and names the row and column of any problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from questionnaires import ROLES, Questionnaire
+
+META_COLUMNS = ("respondent", "role", "team", "duration_seconds")
+
+
+class AnswersError(ValueError):
+    """Invalid answers; `line` is the CSV line number (header = line 1) when known."""
+
+    def __init__(self, message: str, *, line: int | None = None, column: str | None = None):
+        where = []
+        if line is not None:
+            where.append(f"line {line}")
+        if column is not None:
+            where.append(f"column {column!r}")
+        super().__init__(f"{', '.join(where)}: {message}" if where else message)
+        self.line = line
+        self.column = column
+
+
+@dataclass(frozen=True, eq=False)
+class Answers:
+    """Validated answers for one questionnaire, one row per respondent.
+
+    `values` holds the scored questions as floats (NaN = skipped), columns in
+    questionnaire order; `texts` the free-text answers ("" = skipped).
+    """
+
+    questionnaire_key: str
+    questionnaire_version: int
+    values: pd.DataFrame
+    texts: pd.DataFrame
+    respondent: pd.Series
+    role: pd.Series
+    team: pd.Series
+    duration: pd.Series
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def take(self, mask: np.ndarray | pd.Series) -> Answers:
+        """The subset of respondents where mask is true (reindexed from 0)."""
+        mask = np.asarray(mask, dtype=bool)
+
+        def sub(obj: Any) -> Any:
+            return obj[mask].reset_index(drop=True)
+
+        return Answers(self.questionnaire_key, self.questionnaire_version, sub(self.values),
+                       sub(self.texts), sub(self.respondent), sub(self.role), sub(self.team),
+                       sub(self.duration))
+
+
+def parse_answers(frame: pd.DataFrame, q: Questionnaire, *, apply_lineage: bool = False,
+                  first_line: int = 2) -> Answers:
+    """Validate a frame of strings (as read with dtype=str) against a questionnaire.
+
+    With apply_lineage, columns named by an older version are renamed through the
+    questionnaire's lineage map (and dropped where it maps them to nothing).
+    """
+    frame = frame.copy()
+    frame.columns = [str(c).strip() for c in frame.columns]
+    if apply_lineage and q.lineage:
+        renames = {old: new for old, new in q.lineage.items() if new and old in frame.columns}
+        dropped = [old for old, new in q.lineage.items() if new is None and old in frame.columns]
+        frame = frame.drop(columns=dropped).rename(columns=renames)
+    duplicated = frame.columns[frame.columns.duplicated()].tolist()
+    if duplicated:
+        raise AnswersError("appears more than once in the header", line=1,
+                           column=duplicated[0])
+    known = set(META_COLUMNS) | {question.key for question in q.questions}
+    for column in frame.columns:
+        if column not in known:
+            raise AnswersError(f"unknown column (not a question of {q.ref})", line=1,
+                               column=column)
+    scored = [question for question in q.questions if q.scales[question.scale].scored]
+    if not any(question.key in frame.columns for question in scored):
+        raise AnswersError(f"no column is a scored question of {q.ref}", line=1)
+    frame = frame.fillna("").astype(str)
+    n = len(frame)
+    lines = np.arange(n) + first_line
+
+    def column(name: str) -> pd.Series:
+        if name in frame.columns:
+            return frame[name].str.strip().reset_index(drop=True)
+        return pd.Series([""] * n, dtype=object)
+
+    role = column("role")
+    bad_role = role[(role != "") & ~role.isin(ROLES)]
+    if len(bad_role):
+        i = bad_role.index[0]
+        raise AnswersError(f"unknown role {bad_role.iloc[0]!r}; use one of {', '.join(ROLES)}",
+                           line=int(lines[i]), column="role")
+
+    values = {}
+    for question in scored:
+        raw = column(question.key)
+        number = pd.to_numeric(raw.replace("", np.nan), errors="coerce")
+        bad = raw[(raw != "") & number.isna()]
+        if len(bad):
+            i = bad.index[0]
+            raise AnswersError(f"{bad.iloc[0]!r} is not a number", line=int(lines[i]),
+                               column=question.key)
+        scale = q.scales[question.scale]
+        out_of_range = number[(number < scale.min) | (number > scale.max)
+                              | ~np.isfinite(number.fillna(0))]
+        if len(out_of_range):
+            i = out_of_range.index[0]
+            raise AnswersError(
+                f"{raw[i]} is outside the scale {scale.min:g}..{scale.max:g}",
+                line=int(lines[i]), column=question.key)
+        if scale.type == "likert":
+            fractional = number[number.notna() & (number != number.round())]
+            if len(fractional):
+                i = fractional.index[0]
+                raise AnswersError(f"{raw[i]} is not a whole point of the scale",
+                                   line=int(lines[i]), column=question.key)
+        values[question.key] = number.astype(float).to_numpy()
+
+    duration_raw = column("duration_seconds")
+    duration = pd.to_numeric(duration_raw.replace("", np.nan), errors="coerce")
+    bad = duration_raw[(duration_raw != "") & (duration.isna() | (duration < 0))]
+    if len(bad):
+        i = bad.index[0]
+        raise AnswersError(f"{bad.iloc[0]!r} is not a number of seconds",
+                           line=int(lines[i]), column="duration_seconds")
+
+    texts = {question.key: column(question.key).to_numpy(dtype=object)
+             for question in q.questions if not q.scales[question.scale].scored}
+    return Answers(
+        questionnaire_key=q.key,
+        questionnaire_version=q.version,
+        values=pd.DataFrame(values, columns=[s.key for s in scored], dtype=float),
+        texts=pd.DataFrame(texts, columns=list(texts), dtype=object),
+        respondent=column("respondent"),
+        role=role,
+        team=column("team"),
+        duration=duration.astype(float).reset_index(drop=True),
+    )
+
+
+def answers_from_records(records: Iterable[Mapping[str, Any]], q: Questionnaire) -> Answers:
+    """Build Answers from dicts (question key -> value, plus optional meta keys)."""
+    rows = [{k: "" if v is None else str(v) for k, v in record.items()} for record in records]
+    frame = pd.DataFrame(rows, dtype=object)
+    if frame.empty:
+        frame = pd.DataFrame(columns=[question.key for question in q.questions])
+    return parse_answers(frame, q, first_line=1)
+
+
+def empty_answers(q: Questionnaire) -> Answers:
+    return answers_from_records([], q)
