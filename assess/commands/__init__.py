@@ -1,0 +1,1 @@
+"""CLI commands, shared by the `assess` script and `flask --app wsgi`."""
