@@ -143,8 +143,12 @@ def load_all(root: Path = ROOT) -> list[Questionnaire]:
 # --------------------------------------------------------------------------- parsing
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _number(errors: _Errors, path: str, value: Any, *, positive: bool = False) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if not _is_number(value):
         errors.add(path, f"must be a number, got {value!r}")
         return None
     if positive and value <= 0:
@@ -333,14 +337,16 @@ def _parse_scales(errors: _Errors, value: Any) -> dict[str, Scale]:
                 errors.add(path, "a likert scale needs whole-number min and max")
             raw_labels = _list(errors, f"{path}.labels", spec.get("labels"), required=False)
             labels = tuple(str(x) for x in raw_labels)
-            if labels and len(labels) != int(high - low + 1):
-                errors.add(f"{path}.labels", f"needs {int(high - low + 1)} labels, has {len(labels)}")
+            points_count = int(high - low + 1)
+            if labels and len(labels) != points_count:
+                errors.add(f"{path}.labels",
+                           f"needs {points_count} labels, has {len(labels)}")
         else:
             raw_points = _list(errors, f"{path}.points", spec.get("points"))
             parsed = []
             for j, point in enumerate(raw_points):
                 ok = (isinstance(point, list) and len(point) == 2
-                      and all(isinstance(v, int | float) and not isinstance(v, bool) for v in point))
+                      and all(_is_number(v) for v in point))
                 if not ok:
                     errors.add(f"{path}.points[{j}]", "must be [value, score]")
                     continue

@@ -8,7 +8,8 @@ import math
 import click
 
 from questionnaires import Questionnaire
-from scoring import Result, score as score_answers
+from scoring import Result
+from scoring import score as score_answers
 
 from .common import BadInput, questionnaire_option, read_answers
 

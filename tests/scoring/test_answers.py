@@ -1,0 +1,61 @@
+"""The answers-CSV contract: bad cells are named by line and column, nothing imported."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from scoring import AnswersError, answers_from_records, parse_answers
+
+
+def parse(q, header, *rows):
+    frame = pd.DataFrame([r.split(",") for r in rows], columns=header.split(","), dtype=object)
+    return parse_answers(frame, q)
+
+
+@pytest.mark.parametrize(("header", "row", "message"), [
+    ("respondent,tm_a,bogus", "r1,3,1", "line 1, column 'bogus': unknown column"),
+    ("respondent,tm_a", "r1,6", "line 2, column 'tm_a': 6 is outside the scale 1..5"),
+    ("respondent,tm_a", "r1,0", "line 2, column 'tm_a': 0 is outside the scale 1..5"),
+    ("respondent,tm_a", "r1,three", "line 2, column 'tm_a': 'three' is not a number"),
+    ("respondent,tm_a", "r1,2.5", "line 2, column 'tm_a': 2.5 is not a whole point"),
+    ("respondent,role,tm_a", "r1,boss,2", "line 2, column 'role': unknown role 'boss'"),
+    ("respondent,pr_gap", "r1,-1", "line 2, column 'pr_gap': -1 is outside the scale 0..90"),
+    ("respondent,tm_a", "r1,inf", "line 2, column 'tm_a'"),
+    ("respondent,tm_a", "r1,nan", "line 2, column 'tm_a'"),
+    ("respondent,tm_a,duration_seconds", "r1,3,fast", "column 'duration_seconds'"),
+    ("respondent,open_note", "r1,hello", "no column is a scored question"),
+])
+def test_bad_cells_are_named(mini, header, row, message):
+    with pytest.raises(AnswersError) as err:
+        parse(mini, header, row)
+    assert message in str(err.value)
+
+
+def test_error_names_the_right_line(mini):
+    with pytest.raises(AnswersError, match="line 4, column 'tm_a'"):
+        parse(mini, "tm_a", "1", "2", "9")
+
+
+def test_duplicate_column(mini):
+    frame = pd.DataFrame([["1", "2"]], columns=["tm_a", "tm_a"], dtype=object)
+    with pytest.raises(AnswersError, match="more than once"):
+        parse_answers(frame, mini)
+
+
+def test_empty_cells_are_skipped_and_values_parsed(mini):
+    a = parse(mini, "respondent,role,team,tm_a,pr_gap,open_note", "r1,rep,East,,12,hi",
+              "r2,,,4,,")
+    assert a.values["tm_a"].isna().tolist() == [True, False]
+    assert a.values["pr_gap"].tolist()[0] == 12.0
+    assert a.role.tolist() == ["rep", ""] and a.team.tolist() == ["East", ""]
+    assert a.texts["open_note"].tolist() == ["hi", ""]
+
+
+def test_answers_from_records_validates_like_the_csv(mini):
+    a = answers_from_records([{"tm_a": 5, "role": "rep"}, {"tm_a": None}], mini)
+    assert a.values["tm_a"].tolist()[0] == 5.0 and len(a) == 2
+    with pytest.raises(AnswersError, match="column 'tm_a'"):
+        answers_from_records([{"tm_a": 7}], mini)
+    with pytest.raises(AnswersError, match="unknown column"):
+        answers_from_records([{"nope": 1}], mini)
