@@ -105,30 +105,39 @@ def parse_answers(frame: pd.DataFrame, q: Questionnaire, *, apply_lineage: bool 
         raise AnswersError(f"unknown role {bad_role.iloc[0]!r}; use one of {', '.join(ROLES)}",
                            line=int(lines[i]), column="role")
 
-    values = {}
-    for question in scored:
-        raw = column(question.key)
-        number = pd.to_numeric(raw.replace("", np.nan), errors="coerce")
-        bad = raw[(raw != "") & number.isna()]
-        if len(bad):
-            i = bad.index[0]
-            raise AnswersError(f"{bad.iloc[0]!r} is not a number", line=int(lines[i]),
-                               column=question.key)
+    present = [question for question in scored if question.key in frame.columns]
+    raw_block = frame[[question.key for question in present]].reset_index(drop=True)
+    numbers = raw_block.apply(pd.to_numeric, errors="coerce").astype(float)
+    filled = raw_block != ""
+    maybe_blank = filled.to_numpy() & numbers.isna().to_numpy()
+    if maybe_blank.any():  # whitespace-only cells are skipped answers, not errors
+        rows_, cols_ = np.nonzero(maybe_blank)
+        for i, j in zip(rows_, cols_, strict=True):
+            if not str(raw_block.iat[i, j]).strip():
+                filled.iat[i, j] = False
+    mins = np.array([q.scales[question.scale].min for question in present], dtype=float)
+    maxs = np.array([q.scales[question.scale].max for question in present], dtype=float)
+    likert = np.array([q.scales[question.scale].type == "likert" for question in present])
+    grid = numbers.to_numpy()
+    with np.errstate(invalid="ignore"):
+        bad = filled.to_numpy() & (~np.isfinite(grid) | (grid < mins) | (grid > maxs)
+                                   | (likert & (grid != np.round(grid))))
+    if bad.any():
+        i, j = (int(x) for x in np.argwhere(bad)[0])
+        question = present[j]
         scale = q.scales[question.scale]
-        out_of_range = number[(number < scale.min) | (number > scale.max)
-                              | ~np.isfinite(number.fillna(0))]
-        if len(out_of_range):
-            i = out_of_range.index[0]
-            raise AnswersError(
-                f"{raw[i]} is outside the scale {scale.min:g}..{scale.max:g}",
-                line=int(lines[i]), column=question.key)
-        if scale.type == "likert":
-            fractional = number[number.notna() & (number != number.round())]
-            if len(fractional):
-                i = fractional.index[0]
-                raise AnswersError(f"{raw[i]} is not a whole point of the scale",
-                                   line=int(lines[i]), column=question.key)
-        values[question.key] = number.astype(float).to_numpy()
+        cell = raw_block.iat[i, j]
+        value = grid[i, j]
+        if np.isnan(value):
+            message = f"{cell!r} is not a number"
+        elif not np.isfinite(value) or value < scale.min or value > scale.max:
+            message = f"{cell} is outside the scale {scale.min:g}..{scale.max:g}"
+        else:
+            message = f"{cell} is not a whole point of the scale"
+        raise AnswersError(message, line=int(lines[i]), column=question.key)
+    values = pd.DataFrame(np.full((n, len(scored)), np.nan), columns=[s.key for s in scored])
+    for j, question in enumerate(present):
+        values[question.key] = grid[:, j]
 
     duration_raw = column("duration_seconds")
     duration = pd.to_numeric(duration_raw.replace("", np.nan), errors="coerce")
@@ -143,7 +152,7 @@ def parse_answers(frame: pd.DataFrame, q: Questionnaire, *, apply_lineage: bool 
     return Answers(
         questionnaire_key=q.key,
         questionnaire_version=q.version,
-        values=pd.DataFrame(values, columns=[s.key for s in scored], dtype=float),
+        values=values,
         texts=pd.DataFrame(texts, columns=list(texts), dtype=object),
         respondent=column("respondent"),
         role=role,
