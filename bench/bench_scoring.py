@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import statistics
 import time
 
 import pandas as pd
@@ -56,7 +55,8 @@ def main() -> None:
         previous = t_score
         print(f"{n:>7} {t_read:>8.3f}s {t_parse:>7.3f}s {t_score:>7.3f}s {t_json:>6.3f}s "
               f"{t_base:>13.4f}s {t_score / t_base:>9.0f}x {growth:>7}")
-    print(f"median of best-of-{args.repeat}; python {statistics.__name__} stdlib only")
+    print(f"each figure is the best of {args.repeat} runs; "
+          "growth = score time vs the previous size")
 
 
 if __name__ == "__main__":
