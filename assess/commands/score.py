@@ -25,15 +25,27 @@ from .common import BadInput, questionnaire_option, read_answers
               show_default=True)
 @click.option("--min-group-size", type=click.IntRange(min=1),
               help="anonymity threshold (default: the questionnaire's)")
+@click.option("--ceo", "ceo_csv", type=click.Path(dir_okay=False),
+              help="the CEO's self-assessment answers, set against the team")
+@click.option("--ceo-questionnaire", "ceo_ref", default="ceo-quick", show_default=True,
+              metavar="KEY@VERSION", help="questionnaire of the --ceo answers")
 def score(answers: str, ref: str, by: str | None, previous: str | None, fmt: str,
-          min_group_size: int | None) -> None:
+          min_group_size: int | None, ceo_csv: str | None, ceo_ref: str) -> None:
     """Score ANSWERS (an answers CSV) against a questionnaire version."""
     q = questionnaire_option(ref)
     current = read_answers(answers, q)
     before = read_answers(previous, q, apply_lineage=True) if previous else None
     if q.audience == "team" and min_group_size is not None and min_group_size < 3:
         raise BadInput("--min-group-size: a team survey needs at least 3")
-    result = score_answers(current, q, by=by, previous=before, min_group_size=min_group_size)
+    ceo = None
+    if ceo_csv:
+        ceo_q = questionnaire_option(ceo_ref)
+        ceo_answers = read_answers(ceo_csv, ceo_q)
+        if len(ceo_answers) != 1:
+            raise BadInput(f"{ceo_csv}: expected one CEO row, found {len(ceo_answers)}")
+        ceo = score_answers(ceo_answers, ceo_q)
+    result = score_answers(current, q, by=by, previous=before, min_group_size=min_group_size,
+                           ceo=ceo)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False,
                               default=_json_default))

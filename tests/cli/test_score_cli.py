@@ -131,3 +131,23 @@ def test_console_script_runs_as_a_subprocess(answers_csv):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "Overall:" in done.stdout
+
+
+def test_ceo_self_assessment_against_the_team(runner, answers_csv, tmp_path):
+    path, _ = answers_csv
+    ceo_q = load("ceo-quick", 1)
+    ceo = tmp_path / "ceo.csv"
+    keys = [q.key for q in ceo_q.scored_questions if ceo_q.scales[q.scale].type == "likert"]
+    ceo.write_text(",".join(["role", *keys]) + "\n" + ",".join(["ceo", *["5"] * len(keys)])
+                   + "\n")
+    done = runner.invoke(main, ["score", str(path), "--questionnaire", "team-ecosystem@1",
+                                "--ceo", str(ceo)])
+    assert done.exit_code == 0, done.output
+    gaps = [g for g in json.loads(done.output)["gaps"] if g["a"] == "ceo"]
+    belief = next(g for g in gaps if g["dimension"] == "foundation.belief")
+    assert belief["a_score"] == 100.0 and belief["gap"] > 15 and belief["flagged"]
+    two = tmp_path / "two.csv"
+    two.write_text(f"{keys[0]}\n5\n4\n")
+    done = runner.invoke(main, ["score", str(path), "--questionnaire", "team-ecosystem@1",
+                                "--ceo", str(two)])
+    assert done.exit_code == 2 and "expected one CEO row" in done.output
