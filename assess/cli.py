@@ -10,6 +10,7 @@ import click
 
 from .commands import questionnaires as questionnaires_cmd
 from .commands import score as score_cmd
+from .commands import web as web_cmd
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -19,3 +20,4 @@ def main() -> None:
 
 main.add_command(score_cmd.score)
 main.add_command(questionnaires_cmd.questionnaires)
+for _command in web_cmd.COMMANDS: main.add_command(_command)  # noqa: E701

@@ -1,0 +1,167 @@
+"""The Flask web app: surveys for teams, the CEO quick assessment, the consultant console.
+
+`create_app` reads like a table of contents: defaults, then `ASSESS_*` environment
+variables, then `DATABASE_URL`, then the caller's overrides, then the register_* steps.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+REPO = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+
+
+class ConfigError(RuntimeError):
+    """The app cannot start with this configuration; the message says what to set."""
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    config = dict(config or {})
+    instance_path = config.pop("INSTANCE_PATH", None) or os.environ.get("ASSESS_INSTANCE_PATH")
+    app = Flask(
+        __name__,
+        instance_path=str(Path(instance_path).resolve()) if instance_path else None,
+        instance_relative_config=True,
+        template_folder=str(REPO / "templates"),
+        static_folder="static",
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.config.from_mapping(_defaults(app))
+    app.config.from_prefixed_env("ASSESS")
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    app.config.update(config)
+    _finish_config(app)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_headers(app)
+    if app.config["VERIFY_QUESTIONNAIRES"]:
+        from .questionnaire_store import verify
+
+        with app.app_context():
+            verify()
+    return app
+
+
+def _defaults(app: Flask) -> dict[str, Any]:
+    from questionnaires.loader import ROOT
+
+    return {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(app.instance_path) / 'assess.sqlite'}",
+        "QUESTIONNAIRES_ROOT": str(ROOT),
+        "TEAM_QUESTIONNAIRE": "team-ecosystem",
+        "QUICK_QUESTIONNAIRE": "ceo-quick",
+        "MAX_CONTENT_LENGTH": 64 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 64 * 1024,
+        "TEXT_ANSWER_MAX": 2000,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_ENTRY": "30 per minute",
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,  # a respondent may take an hour on one page
+        "VERIFY_QUESTIONNAIRES": True,
+        "DEV_SECRET_FILE": False,
+    }
+
+
+def _finish_config(app: Flask) -> None:
+    from .database import normalise_url
+
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        if app.config["DEV_SECRET_FILE"]:
+            app.config["SECRET_KEY"] = _dev_secret(Path(app.instance_path))
+        elif app.testing:
+            app.config["SECRET_KEY"] = "testing-only"
+        else:
+            raise ConfigError(
+                "ASSESS_SECRET_KEY is not set. Set it to a long random value, e.g.\n"
+                "  export ASSESS_SECRET_KEY=$(python -c 'import secrets; "
+                "print(secrets.token_hex(32))')\n"
+                "(`assess serve` and `assess demo` make one for local use by themselves).")
+
+
+def _dev_secret(folder: Path) -> str:
+    """Development only: a random key kept in the instance folder, made on first run."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def register_extensions(app: Flask) -> None:
+    from .database import install_engine_hooks
+    from .extensions import csrf, db, limiter, login, migrate
+
+    db.init_app(app)
+    install_engine_hooks(app)
+    migrate.init_app(app, db, directory=str(PACKAGE / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login.init_app(app)
+    login.login_view = "auth.login"
+    login.login_message = "Please sign in to see the console."
+
+    from . import models
+
+    @login.user_loader
+    def _load_user(user_id: str) -> models.Consultant | None:
+        if not user_id.isdigit():
+            return None
+        return db.session.get(models.Consultant, int(user_id))
+
+
+def register_blueprints(app: Flask) -> None:
+    from .auth.views import bp as auth_bp
+    from .quick.views import bp as quick_bp
+    from .respondent.views import bp as respondent_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(respondent_bp)
+    app.register_blueprint(quick_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from .errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    """`flask --app wsgi demo|export|...` offers the same commands as `assess`."""
+    from .commands.demo import demo
+    from .commands.export import export
+
+    app.cli.add_command(demo)
+    app.cli.add_command(export)
+
+
+def register_headers(app: Flask) -> None:
+    @app.after_request
+    def _headers(response: Any) -> Any:
+        # Tokens live in URLs: never leak them to another site, never frame the pages.
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+            "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+        return response

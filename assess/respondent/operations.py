@@ -1,0 +1,116 @@
+"""State changes of the team survey: start a draft, save a page, submit once.
+
+Each function is one transaction. Submitting deletes the draft and inserts the response
+in the same transaction, keyed by the draft: a second submit (double click, back
+button, second tab) finds no draft and stores nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from questionnaires import Questionnaire
+
+from .. import questionnaire_store
+from ..extensions import db
+from ..models import DRAFT_DAYS, Draft, Invitation, Response, Round, today
+from ..tokens import hash_token, new_token, plausible
+
+
+class InvitationUsed(Exception):
+    pass
+
+
+class RoundNotOpen(Exception):
+    def __init__(self, round_: Round, state: str) -> None:
+        super().__init__(state)
+        self.round = round_
+        self.state = state
+
+
+def round_by_link(token: str) -> Round | None:
+    if not plausible(token):
+        return None
+    return db.session.scalar(sa.select(Round).filter_by(link_token_hash=hash_token(token)))
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    if not plausible(token):
+        return None
+    return db.session.scalar(sa.select(Invitation).filter_by(token_hash=hash_token(token)))
+
+
+def draft_by_token(token: str) -> Draft | None:
+    if not plausible(token):
+        return None
+    draft = db.session.scalar(sa.select(Draft).filter_by(token_hash=hash_token(token)))
+    if draft is not None and draft.expires_on < today():
+        return None
+    return draft
+
+
+def questionnaire_of(round_: Round) -> Questionnaire:
+    return questionnaire_store.of(round_.questionnaire)
+
+
+def require_open(round_: Round) -> None:
+    state = round_.state()
+    if state != "open":
+        raise RoundNotOpen(round_, state)
+
+
+def start(round_: Round, role: str | None, team: str | None,
+          invitation: Invitation | None = None) -> str:
+    """A new draft; returns its resume token. An invitation is spent here, at the start,
+    so the draft (and later the response) never needs to point back at it."""
+    require_open(round_)
+    token = new_token()
+    if invitation is not None:
+        spent = db.session.execute(
+            sa.update(Invitation)
+            .where(Invitation.id == invitation.id, Invitation.used.is_(False))
+            .values(used=True))
+        if spent.rowcount != 1:
+            db.session.rollback()
+            raise InvitationUsed()
+    db.session.add(Draft(round_id=round_.id, token_hash=hash_token(token), role=role or None,
+                         team=team or None, answers={}, section=0))
+    db.session.commit()
+    return token
+
+
+def save_page(draft: Draft, question_keys: list[str], values: dict[str, Any],
+              resume_at: int) -> None:
+    """Replace this page's answers (a cleared answer is removed) and remember the page."""
+    answers = {k: v for k, v in (draft.answers or {}).items() if k not in question_keys}
+    answers.update(values)
+    draft.answers = answers
+    draft.section = resume_at
+    draft.expires_on = today() + timedelta(days=DRAFT_DAYS)
+    db.session.commit()
+
+
+@dataclass(frozen=True)
+class Submitted:
+    stored: bool  # False: this draft was already submitted (or never existed)
+
+
+def submit(draft_id: int, round_id: int, role: str | None, team: str | None,
+           answers: dict[str, Any]) -> Submitted:
+    """Consume the draft and store the response, atomically."""
+    consumed = db.session.execute(sa.delete(Draft).where(Draft.id == draft_id))
+    if consumed.rowcount != 1:
+        db.session.rollback()
+        return Submitted(stored=False)
+    db.session.add(Response(round_id=round_id, role=role, team=team, answers=dict(answers)))
+    db.session.commit()
+    return Submitted(stored=True)
+
+
+def discard(draft: Draft) -> None:
+    db.session.delete(draft)
+    db.session.commit()

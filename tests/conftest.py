@@ -1,0 +1,253 @@
+"""Fixtures for the web app: an app on a fresh, migrated database per test.
+
+Every test that uses `app` runs twice: on SQLite and on a real PostgreSQL server that
+this file starts once per session with initdb/pg_ctl in a temporary folder. The schema
+comes from the Alembic migrations, built once per backend into a template and copied for
+each test (a file copy for SQLite, CREATE DATABASE ... TEMPLATE for PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+WEB_QUESTIONNAIRES = Path(__file__).parent / "web" / "questionnaires"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+
+
+@dataclass(frozen=True)
+class PgServer:
+    socket_dir: str
+    port: int
+
+    def url(self, database: str) -> str:
+        return (f"postgresql+psycopg://postgres@/{database}"
+                f"?host={self.socket_dir}&port={self.port}")
+
+    def admin(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(host=self.socket_dir, port=self.port, user="postgres",
+                             dbname="postgres", autocommit=True) as conn:
+            conn.execute(sql)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _as_postgres(args: list[str]) -> list[str]:
+    """initdb refuses to run as root: run the server tools as the postgres user then."""
+    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    initdb, pg_ctl = shutil.which("initdb"), shutil.which("pg_ctl")
+    if not initdb or not pg_ctl:
+        pytest.fail("PostgreSQL server tools (initdb, pg_ctl) are not on PATH: install "
+                    "postgresql to run the web tests on PostgreSQL", pytrace=False)
+    folder = tempfile.mkdtemp(prefix="assess-pg-")
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres", "postgres")
+    data = os.path.join(folder, "data")
+    port = _free_port()
+    subprocess.run(_as_postgres([initdb, "-D", data, "-A", "trust", "-U", "postgres",
+                                 "-E", "UTF8", "--no-sync", "--no-instructions"]),
+                   check=True, capture_output=True)
+    options = f"-k {folder} -p {port} -c listen_addresses='' -c fsync=off " \
+              "-c full_page_writes=off -c synchronous_commit=off"
+    subprocess.run(_as_postgres([pg_ctl, "-D", data, "-l", os.path.join(folder, "log"),
+                                 "-o", options, "-w", "start"]),
+                   check=True, capture_output=True)
+    try:
+        yield PgServer(folder, port)
+    finally:
+        subprocess.run(_as_postgres([pg_ctl, "-D", data, "-m", "immediate", "stop"]),
+                       capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- databases
+
+
+def _migrate(url: str, instance: Path) -> None:
+    from flask_migrate import upgrade
+
+    from assess import create_app
+    from assess.extensions import db
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
+                      "INSTANCE_PATH": str(instance), "VERIFY_QUESTIONNAIRES": False})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("sqlite-template")
+    path = folder / "template.sqlite"
+    _migrate(f"sqlite:///{path}", folder / "instance")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server: PgServer, tmp_path_factory: pytest.TempPathFactory) -> str:
+    pg_server.admin("CREATE DATABASE assess_template")
+    _migrate(pg_server.url("assess_template"), tmp_path_factory.mktemp("pg-instance"))
+    return "assess_template"
+
+
+_numbers = itertools.count(1)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated, empty database for one test."""
+    if backend == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "assess.sqlite"
+        shutil.copyfile(template, path)
+        yield f"sqlite:///{path}"
+        return
+    server: PgServer = request.getfixturevalue("pg_server")
+    template = request.getfixturevalue("pg_template")
+    name = f"assess_test_{os.getpid()}_{next(_numbers)}"
+    server.admin(f"CREATE DATABASE {name} TEMPLATE {template} STRATEGY FILE_COPY")
+    try:
+        yield server.url(name)
+    finally:
+        server.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+# --------------------------------------------------------------------------- the app
+
+
+def make_app(database_url: str, tmp_path: Path, **overrides: object):
+    from assess import create_app
+
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "QUESTIONNAIRES_ROOT": str(WEB_QUESTIONNAIRES),
+        "TEAM_QUESTIONNAIRE": "web-team",
+        "QUICK_QUESTIONNAIRE": "web-ceo",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": "survey.test",
+    } | overrides
+    return create_app(config)
+
+
+@pytest.fixture
+def app_factory(database_url: str, tmp_path: Path) -> Iterator[Callable]:
+    from assess.extensions import db
+
+    made = []
+
+    def factory(**overrides: object):
+        app = make_app(database_url, tmp_path, **overrides)
+        with app.app_context():
+            from assess.questionnaire_store import sync
+
+            sync()
+        made.append(app)
+        return app
+
+    yield factory
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_factory: Callable):
+    return app_factory()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class RoundInfo:
+    id: int
+    link: str  # the shared-link token
+
+
+@pytest.fixture
+def make_round(app) -> Callable[..., RoundInfo]:
+    """Create a round on the web-team questionnaire; returns its id and link token."""
+    from assess import questionnaire_store
+    from assess.extensions import db
+    from assess.models import Organisation, Round, utcnow
+    from assess.tokens import hash_token, new_token
+
+    def factory(*, opens_in_days: float = -1, closes_in_days: float | None = 30,
+                status: str = "open", access_mode: str = "both",
+                teams: list[str] | None = None, min_group_size: int = 3) -> RoundInfo:
+        token = new_token()
+        with app.app_context():
+            q = questionnaire_store.get("web-team", 1)
+            org = Organisation(name="Test Org")
+            now = utcnow()
+            round_ = Round(organisation=org, questionnaire=questionnaire_store.record(q),
+                           title="Test round", opens_at=now + timedelta(days=opens_in_days),
+                           closes_at=None if closes_in_days is None
+                           else now + timedelta(days=closes_in_days),
+                           min_group_size=min_group_size, access_mode=access_mode,
+                           link_token_hash=hash_token(token), status=status, teams=teams)
+            db.session.add_all([org, round_])
+            db.session.commit()
+            return RoundInfo(round_.id, token)
+
+    return factory
+
+
+@pytest.fixture
+def invite(app) -> Callable[[int], str]:
+    from assess.extensions import db
+    from assess.models import Invitation
+    from assess.tokens import hash_token, new_token
+
+    def factory(round_id: int) -> str:
+        token = new_token()
+        with app.app_context():
+            db.session.add(Invitation(round_id=round_id, token_hash=hash_token(token)))
+            db.session.commit()
+        return token
+
+    return factory

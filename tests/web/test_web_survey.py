@@ -1,0 +1,285 @@
+"""The team survey, page by page, through the test client."""
+
+from __future__ import annotations
+
+import uuid
+
+from assess.models import Draft, Invitation, Response
+
+
+def test_intro_shows_promise_time_and_choices(client, make_round):
+    r = make_round()
+    page = client.get(f"/s/{r.link}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Web test team survey" in html
+    assert "About 2 minutes" in html
+    assert "Anonymous." in html and "at least 3 people" in html
+    assert 'name="role"' in html and 'name="team"' in html
+    assert 'id="start"' in html
+
+
+def test_full_flow_stores_exactly_the_answers(client, make_round, start, rows):
+    r = make_round()
+    token = start(f"/s/{r.link}", role="rep", team="East")
+    first = client.get(f"/r/{token}/section/1").get_data(as_text=True)
+    assert "Section 1 of 4" in first
+    assert '<fieldset class="question likert' in first and "<legend>" in first
+    assert 'name="tm_customers"' in first and 'type="radio"' in first
+    assert f"/r/{token}" in first  # the resume link is on every page
+    for number, data in {1: {"tm_customers": "4", "tm_why_us": "5"},
+                         2: {"be_mission": "2", "ex_process": "4"},
+                         3: {"so_crm": "3", "so_gap": "7"},
+                         4: {"open_change": "  More time with customers. "}}.items():
+        response = client.post(f"/r/{token}/section/{number}", data=data | {"action": "next"})
+        assert response.status_code == 302
+    review = client.get(f"/r/{token}/review").get_data(as_text=True)
+    assert "Strongly agree (5)" in review and "7 days" in review
+    assert client.post(f"/r/{token}/review").headers["Location"].endswith("/thanks")
+    assert "Thank you" in client.get("/thanks").get_data(as_text=True)
+    [stored] = rows(Response)
+    assert stored.role == "rep" and stored.team == "East"
+    assert stored.answers == {"tm_customers": 4, "tm_why_us": 5, "be_mission": 2,
+                              "ex_process": 4, "so_crm": 3, "so_gap": 7,
+                              "open_change": "More time with customers."}
+    assert rows(Draft) == []
+
+
+def test_questions_follow_the_role(client, make_round, start):
+    r = make_round()
+    token = start(f"/s/{r.link}", role="support")
+    html = client.get(f"/r/{token}/section/1").get_data(as_text=True)
+    assert "Section 1 of 3" in html  # the reps-only section is skipped
+    page2 = client.get(f"/r/{token}/section/2").get_data(as_text=True)
+    assert "Tools and timing" in page2 and "be_mission" not in page2
+    answer = client.post(f"/r/{token}/section/2", data={"be_mission": "3"})
+    assert answer.status_code == 400  # a question this role is not asked
+
+
+def test_number_and_text_inputs(client, make_round, start):
+    r = make_round()
+    token = start(f"/s/{r.link}")
+    html = client.get(f"/r/{token}/section/3").get_data(as_text=True)
+    assert 'type="number" inputmode="numeric"' in html
+    assert 'min="0" max="90"' in html
+    assert '<label class="label" for="so_gap">' in html
+    text = client.get(f"/r/{token}/section/4").get_data(as_text=True)
+    assert "<textarea" in text and 'maxlength="2000"' in text
+
+
+def test_save_and_resume(client, make_round, start, rows):
+    r = make_round()
+    token = start(f"/s/{r.link}")
+    client.post(f"/r/{token}/section/1", data={"tm_customers": "2", "tm_why_us": "3",
+                                               "action": "next"})
+    saved = client.post(f"/r/{token}/section/2", data={"be_mission": "5", "action": "save"})
+    assert saved.headers["Location"].endswith(f"/r/{token}/saved")
+    page = client.get(f"/r/{token}/saved").get_data(as_text=True)
+    assert "Your answers are saved" in page and f"/r/{token}" in page
+    fresh = client.application.test_client()  # another device: no cookies at all
+    resumed = fresh.get(f"/r/{token}")
+    assert resumed.headers["Location"].endswith(f"/r/{token}/section/2")
+    html = fresh.get(f"/r/{token}/section/2").get_data(as_text=True)
+    assert 'value="5" checked' in html
+    html1 = fresh.get(f"/r/{token}/section/1").get_data(as_text=True)
+    assert 'value="2" checked' in html1
+    [draft] = rows(Draft)
+    assert draft.answers == {"tm_customers": 2, "tm_why_us": 3, "be_mission": 5}
+
+
+def test_back_button_keeps_answers_and_clearing_removes_them(client, make_round, start, rows):
+    r = make_round()
+    token = start(f"/s/{r.link}")
+    client.post(f"/r/{token}/section/1", data={"tm_customers": "2", "tm_why_us": "3"})
+    back = client.post(f"/r/{token}/section/2", data={"be_mission": "4", "action": "back"})
+    assert back.headers["Location"].endswith(f"/r/{token}/section/1")
+    client.post(f"/r/{token}/section/1", data={"tm_why_us": "3", "action": "next"})
+    [draft] = rows(Draft)
+    assert draft.answers == {"tm_why_us": 3, "be_mission": 4}
+
+
+def test_required_question_is_asked_again(client, make_round, start, rows):
+    r = make_round()
+    token = start(f"/s/{r.link}")
+    response = client.post(f"/r/{token}/section/1", data={"tm_customers": "4"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Please answer this question." in html and 'value="4" checked' in html
+    assert rows(Draft)[0].answers == {}
+    review = client.post(f"/r/{token}/review")
+    assert review.status_code == 400 and "required question" in review.get_data(as_text=True)
+    assert rows(Response) == []
+
+
+def test_number_out_of_range_is_explained(client, make_round, start, rows):
+    r = make_round()
+    token = start(f"/s/{r.link}")
+    for bad, message in [("91", "from 0 to 90"), ("-1", "from 0 to 90"),
+                         ("abc", "Please enter a number"), ("nan", "Please enter a number"),
+                         ("inf", "Please enter a number")]:
+        response = client.post(f"/r/{token}/section/3", data={"so_crm": "3", "so_gap": bad})
+        assert response.status_code == 400, bad
+        assert message in response.get_data(as_text=True)
+    assert rows(Draft)[0].answers == {}
+
+
+def test_tampered_fields_are_refused_and_nothing_stored(client, make_round, start, rows):
+    r = make_round()
+    token = start(f"/s/{r.link}")
+    cases = [
+        {"tm_customers": "6", "tm_why_us": "3"},  # off the scale
+        {"tm_customers": "0", "tm_why_us": "3"},
+        {"tm_customers": "2.5", "tm_why_us": "3"},
+        {"tm_customers": "x", "tm_why_us": "3"},
+        {"tm_why_us": "3", "unknown_key": "1"},  # unknown question key
+        {"tm_why_us": "3", "so_crm": "3"},  # a question from another page
+        {"tm_why_us": "3", "action": "explode"},
+    ]
+    for data in cases:
+        response = client.post(f"/r/{token}/section/1", data=data)
+        assert response.status_code == 400, data
+        assert "Nothing was saved" in response.get_data(as_text=True) or \
+            "Nothing on this page was saved" in response.get_data(as_text=True)
+    duplicated = client.post(f"/r/{token}/section/1",
+                             data={"tm_why_us": ["3", "4"]})
+    assert duplicated.status_code == 400
+    assert rows(Draft)[0].answers == {}
+    assert client.post(f"/r/{token}/section/9", data={}).status_code == 404
+    assert client.get(f"/r/{token}/section/0").status_code == 404
+
+
+def test_overlong_text_and_oversized_body(client, make_round, start, rows):
+    r = make_round()
+    token = start(f"/s/{r.link}")
+    long = client.post(f"/r/{token}/section/4", data={"open_change": "x" * 2001})
+    assert long.status_code == 400 and "2000 characters" in long.get_data(as_text=True)
+    huge = client.post(f"/r/{token}/section/4", data={"open_change": "x" * 70_000})
+    assert huge.status_code == 413
+    assert "too much" in huge.get_data(as_text=True)
+    assert rows(Draft)[0].answers == {}
+
+
+def test_double_submit_stores_one_response(client, make_round, start, rows):
+    r = make_round()
+    token = start(f"/s/{r.link}")
+    client.post(f"/r/{token}/section/1", data={"tm_why_us": "4"})
+    first = client.post(f"/r/{token}/review")
+    second = client.post(f"/r/{token}/review")  # second click / second tab / back button
+    assert first.headers["Location"].endswith("/thanks")
+    assert second.headers["Location"].endswith("/thanks")
+    assert len(rows(Response)) == 1
+    gone = client.get(f"/r/{token}/review")
+    assert gone.status_code == 404 and "already submitted" in gone.get_data(as_text=True)
+
+
+def test_submit_after_another_tab_submitted(app, client, make_round, start, rows):
+    """Two tabs hold the same draft; the second submit finds it consumed."""
+    from assess.extensions import db
+    from assess.respondent import operations as ops
+
+    r = make_round()
+    token = start(f"/s/{r.link}")
+    client.post(f"/r/{token}/section/1", data={"tm_why_us": "4"})
+    with app.app_context():
+        draft = ops.draft_by_token(token)
+        args = (draft.id, draft.round_id, draft.role, draft.team, dict(draft.answers))
+        db.session.rollback()
+        assert ops.submit(*args).stored is True
+        assert ops.submit(*args).stored is False
+    assert len(rows(Response)) == 1
+
+
+def test_invitation_is_single_use_and_unlinked(client, make_round, invite, complete, rows):
+    r = make_round(access_mode="invitation")
+    token = invite(r.id)
+    assert client.get(f"/i/{token}").status_code == 200
+    complete(f"/i/{token}")
+    again = client.get(f"/i/{token}")
+    assert again.status_code == 410 and "already been used" in again.get_data(as_text=True)
+    assert client.post(f"/i/{token}", data={"role": "rep"}).status_code == 410
+    [invitation] = rows(Invitation)
+    assert invitation.used is True
+    [response] = rows(Response)
+    assert invitation.token_hash not in str(vars(response))
+    assert client.get(f"/s/{r.link}").status_code == 404  # shared link off in this mode
+
+
+def test_link_only_round_refuses_invitations(client, make_round, invite):
+    r = make_round(access_mode="link")
+    assert client.get(f"/i/{invite(r.id)}").status_code == 404
+    assert client.get(f"/s/{r.link}").status_code == 200
+
+
+def test_round_state_pages(client, make_round, start):
+    later = make_round(opens_in_days=3)
+    page = client.get(f"/s/{later.link}")
+    assert page.status_code == 403 and "not open yet" in page.get_data(as_text=True)
+    past = make_round(opens_in_days=-10, closes_in_days=-1)
+    page = client.get(f"/s/{past.link}")
+    assert page.status_code == 410 and "has closed" in page.get_data(as_text=True)
+    manual = make_round(status="closed")
+    assert client.get(f"/s/{manual.link}").status_code == 410
+    assert client.post(f"/s/{manual.link}", data={}).status_code == 410
+
+
+def test_round_closing_mid_survey(app, client, make_round, start, rows):
+    from assess.extensions import db
+    from assess.models import Round
+
+    r = make_round()
+    token = start(f"/s/{r.link}")
+    with app.app_context():
+        db.session.get(Round, r.id).status = "closed"
+        db.session.commit()
+    assert client.get(f"/r/{token}/section/1").status_code == 410
+    assert client.post(f"/r/{token}/review").status_code == 410
+    assert rows(Response) == []
+
+
+def test_unknown_links(client, make_round):
+    make_round()
+    for path in ["/s/nope", "/i/nope", "/r/nope", "/r/nope/section/1", "/r/nope/review",
+                 "/s/" + "a" * 500, "/s/%00%ff", "/i/..%2f..", "/quick/result/nope"]:
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert "<h1" in response.get_data(as_text=True)
+
+
+def test_team_list_on_the_round(client, make_round, start, rows):
+    r = make_round(teams=["North", "South"])
+    html = client.get(f"/s/{r.link}").get_data(as_text=True)
+    assert '<option value="North">' in html
+    assert client.post(f"/s/{r.link}", data={"team": "Elsewhere"}).status_code == 400
+    assert client.post(f"/s/{r.link}", data={"role": "boss"}).status_code == 400
+    start(f"/s/{r.link}", role="", team="South")
+    [draft] = rows(Draft)
+    assert draft.role is None and draft.team == "South"
+
+
+def test_free_text_team_is_limited(client, make_round):
+    r = make_round()
+    assert client.post(f"/s/{r.link}", data={"team": "x" * 81}).status_code == 400
+
+
+def test_response_ids_are_random_uuids(client, make_round, complete, rows):
+    r = make_round()
+    for _ in range(3):
+        complete(f"/s/{r.link}")
+    ids = [row.id for row in rows(Response)]
+    assert len(set(ids)) == 3
+    assert all(uuid.UUID(i).version == 4 for i in ids)
+
+
+def test_resume_link_expires(app, client, make_round, start):
+    from datetime import timedelta
+
+    from assess.extensions import db
+    from assess.models import today
+
+    r = make_round()
+    token = start(f"/s/{r.link}")
+    with app.app_context():
+        db.session.execute(Draft.__table__.update().values(
+            expires_on=today() - timedelta(days=1)))
+        db.session.commit()
+    assert client.get(f"/r/{token}").status_code == 404

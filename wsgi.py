@@ -1,0 +1,3 @@
+from assess import create_app
+
+app = create_app()
