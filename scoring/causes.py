@@ -61,41 +61,18 @@ def _short(dimension: str) -> str:
 def find_root_causes(facts: Facts) -> tuple[RootCause, ...]:
     q = facts.q
     causes: list[RootCause] = []
-    claimed: set[str] = set()
-    rules = sorted(q.rules, key=_rule_order)
-    ecosystem_weak = _weak_buckets(facts)
-    people = set()
+    people: set[str] = set()
     for rule in q.rules:
         if rule.type == "ecosystem_before_people":
             people |= set(rule.params.get("people", ()))
-
-    for rule in rules:
-        if rule.type == "foundation_ladder":
-            cause = _ladder(rule, facts, people if ecosystem_weak else set())
-            if cause is not None:
-                causes.append(cause)
-                claimed.update(cause.dimensions)
-        elif rule.type == "ecosystem_before_people":
-            found = _ecosystem(rule, facts)
-            causes.extend(found)
+    # Ecosystem before people: a people rung is a symptom while a bucket is weak.
+    blocked = people if _weak_buckets(facts) else set()
+    claimed: set[str] = set()  # dimensions already explained by a more specific rule
+    for rule in sorted(q.rules, key=_rule_order):
+        found = _RULES[rule.type](rule, facts, claimed, blocked)
+        causes.extend(found)
+        if rule.kind not in ("gap", "agreement"):
             claimed.update(d for c in found for d in c.dimensions)
-        elif rule.type == "item_threshold":
-            cause = _item_threshold(rule, facts)
-            if cause is not None:
-                causes.append(cause)
-                claimed.update(cause.dimensions)
-        elif rule.type == "weak_dimension":
-            found = _weak_dimension(rule, facts, claimed)
-            causes.extend(found)
-            claimed.update(d for c in found for d in c.dimensions)
-        elif rule.type == "perception_gap":
-            cause = _perception_gap(rule, facts)
-            if cause is not None:
-                causes.append(cause)
-        elif rule.type == "disagreement":
-            cause = _disagreement(rule, facts)
-            if cause is not None:
-                causes.append(cause)
     causes.sort(key=lambda c: (KIND_ORDER.get(c.kind, 9), -c.severity, c.key))
     return _attach_people_symptoms(causes, people, facts)
 
@@ -114,29 +91,27 @@ def _weak_buckets(facts: Facts) -> list[str]:
     return [d.key for d in facts.q.dimensions if d.group in groups and facts.weak(d.key)]
 
 
-def _ladder(rule: Rule, facts: Facts, people_blocked: set[str]) -> RootCause | None:
+def _ladder(rule: Rule, facts: Facts, claimed: set[str],
+            blocked: set[str]) -> list[RootCause]:
     rungs = [r for r in rule.params["dimensions"] if facts.score(r) is not None]
     limit = _threshold(rule, facts)
     weak = [r for r in rungs if facts.weak(r, limit)]
-    if not weak:
-        return None
-    lowest = weak[0]
-    if lowest in people_blocked:
-        # Ecosystem before people: a people rung is a symptom while a bucket is weak.
-        return None
-    above = [r for r in weak[1:]]
+    if not weak or weak[0] in blocked:
+        return []
+    lowest, above = weak[0], weak[1:]
     evidence = [facts.evidence(lowest, "lowest weak rung of the ladder")]
     evidence += [facts.evidence(r, "weak rung above: a symptom") for r in above]
-    return RootCause(
+    return [RootCause(
         key=f"{rule.key}:{_short(lowest)}", kind=rule.kind, rule=rule.key,
         title=f"{rule.title}: {facts.q.dimension(lowest).title}",
         explanation=rule.explanation, dimensions=(lowest,),
         severity=limit - float(facts.score(lowest) or 0.0),
         evidence=tuple(evidence), symptoms=tuple(above),
-    )
+    )]
 
 
-def _ecosystem(rule: Rule, facts: Facts) -> list[RootCause]:
+def _ecosystem(rule: Rule, facts: Facts, claimed: set[str],
+               blocked: set[str]) -> list[RootCause]:
     limit = _threshold(rule, facts)
     group = rule.params.get("ecosystem_group", "bucket")
     out = []
@@ -152,18 +127,19 @@ def _ecosystem(rule: Rule, facts: Facts) -> list[RootCause]:
     return out
 
 
-def _item_threshold(rule: Rule, facts: Facts) -> RootCause | None:
+def _item_threshold(rule: Rule, facts: Facts, claimed: set[str],
+                    blocked: set[str]) -> list[RootCause]:
     key = rule.params["question"]
     item = facts.items.get(key)
     if item is None or item.suppressed or item.n == 0:
-        return None
+        return []
     value = item.median if rule.params.get("stat", "median") == "median" else item.raw_mean
     if value is None:
-        return None
+        return []
     above, below = rule.params.get("above"), rule.params.get("below")
     fired = (above is not None and value > above) or (below is not None and value < below)
     if not fired:
-        return None
+        return []
     question = facts.q.question(key)
     limit = above if above is not None else below
     stat = rule.params.get("stat", "median")
@@ -171,14 +147,15 @@ def _item_threshold(rule: Rule, facts: Facts) -> RootCause | None:
                          note=f"team {stat} {value:g} (limit {limit:g})")]
     if question.dimension in facts.dimensions:
         evidence.append(facts.evidence(question.dimension))
-    return RootCause(
+    return [RootCause(
         key=rule.key, kind=rule.kind, rule=rule.key, title=rule.title,
         explanation=rule.explanation, dimensions=(question.dimension,) if question.dimension
         else (), severity=100.0 - facts.item_score_of(key, value), evidence=tuple(evidence),
-    )
+    )]
 
 
-def _weak_dimension(rule: Rule, facts: Facts, claimed: set[str]) -> list[RootCause]:
+def _weak_dimension(rule: Rule, facts: Facts, claimed: set[str],
+                    blocked: set[str]) -> list[RootCause]:
     limit = _threshold(rule, facts)
     if "dimensions" in rule.params:
         keys = list(rule.params["dimensions"])
@@ -200,12 +177,13 @@ def _weak_dimension(rule: Rule, facts: Facts, claimed: set[str]) -> list[RootCau
     return out
 
 
-def _perception_gap(rule: Rule, facts: Facts) -> RootCause | None:
+def _perception_gap(rule: Rule, facts: Facts, claimed: set[str],
+                    blocked: set[str]) -> list[RootCause]:
     limit = float(rule.params.get("threshold", facts.q.analysis.gap_threshold))
     flagged = [g for g in facts.gaps
                if g.gap is not None and not g.suppressed and abs(g.gap) > limit]
     if not flagged:
-        return None
+        return []
     flagged.sort(key=lambda g: -abs(g.gap or 0.0))
     evidence = []
     for g in flagged:
@@ -214,25 +192,36 @@ def _perception_gap(rule: Rule, facts: Facts) -> RootCause | None:
         evidence.append(Evidence(n=g.b_n, dimension=g.dimension, score=g.b_score,
                                  note=f"{g.b} view (gap {g.gap:+.1f})"))
     dims = tuple(dict.fromkeys(g.dimension for g in flagged))
-    return RootCause(
+    return [RootCause(
         key=rule.key, kind=rule.kind, rule=rule.key, title=rule.title,
         explanation=rule.explanation, dimensions=dims,
         severity=abs(flagged[0].gap or 0.0) - limit, evidence=tuple(evidence),
-    )
+    )]
 
 
-def _disagreement(rule: Rule, facts: Facts) -> RootCause | None:
+def _disagreement(rule: Rule, facts: Facts, claimed: set[str],
+                  blocked: set[str]) -> list[RootCause]:
     limit = float(rule.params.get("sd_above", facts.q.analysis.disagreement_sd))
     flagged = sorted((d for d in facts.disagreements if d[1] > limit), key=lambda d: -d[1])
     if not flagged:
-        return None
+        return []
     evidence = tuple(Evidence(n=n, dimension=key, score=facts.score(key),
                               note=f"spread (SD) {sd:.1f}") for key, sd, n in flagged)
-    return RootCause(
+    return [RootCause(
         key=rule.key, kind=rule.kind, rule=rule.key, title=rule.title,
         explanation=rule.explanation, dimensions=tuple(d[0] for d in flagged),
         severity=flagged[0][1] - limit, evidence=evidence,
-    )
+    )]
+
+
+_RULES: dict[str, Callable[[Rule, Facts, set[str], set[str]], list[RootCause]]] = {
+    "foundation_ladder": _ladder,
+    "ecosystem_before_people": _ecosystem,
+    "item_threshold": _item_threshold,
+    "weak_dimension": _weak_dimension,
+    "perception_gap": _perception_gap,
+    "disagreement": _disagreement,
+}
 
 
 def _attach_people_symptoms(causes: list[RootCause], people: set[str],
