@@ -62,7 +62,7 @@ def t_two_sided_p(t: float, df: float) -> float:
 
 @dataclass(frozen=True)
 class WelchResult:
-    t: float | None
+    t: float | None  # None when a side has n < 2, or when both sides have no spread
     df: float | None
     p_value: float | None
 
@@ -80,7 +80,7 @@ def welch_t(a: np.ndarray, b: np.ndarray) -> WelchResult:
     if se2 == 0.0:
         if diff == 0.0:
             return WelchResult(0.0, float(na + nb - 2), 1.0)
-        return WelchResult(math.copysign(math.inf, diff), float(na + nb - 2), 0.0)
+        return WelchResult(None, float(na + nb - 2), 0.0)  # t is infinite: no spread at all
     t = diff / math.sqrt(se2)
     df = se2 * se2 / ((va * va) / (na - 1) + (vb * vb) / (nb - 1))
     return WelchResult(float(t), float(df), float(t_two_sided_p(t, df)))

@@ -40,6 +40,16 @@ def test_welch_needs_two_per_side():
     assert welch_t(np.array([1.0]), np.array([1.0, 2.0])).p_value is None
 
 
+def test_trend_without_any_spread_is_json_safe(mini, from_rows):
+    import json
+
+    before = from_rows(mini, [{"tm_a": 2} for _ in range(3)])
+    after = from_rows(mini, [{"tm_a": 4} for _ in range(3)])
+    r = score(after, mini, previous=before)
+    assert r.trend[0].t is None and r.trend[0].p_value == 0.0 and r.trend[0].real is True
+    json.dumps(r.to_dict(), allow_nan=False)
+
+
 def test_trend_real_change_and_noise(mini, from_rows):
     before = from_rows(mini, [{"tm_a": v, "tal_a": v} for v in (2, 2, 3, 2, 3, 2)])
     after = from_rows(mini, [{"tm_a": v, "tal_a": w} for v, w in
