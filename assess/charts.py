@@ -23,6 +23,7 @@ from matplotlib import rcParams  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import FancyBboxPatch  # noqa: E402
+from PIL import Image  # noqa: E402
 
 DPI = 200  # 2x of the 100-dpi layout size below
 INK = "#1f2d3d"
@@ -51,19 +52,28 @@ def band_colour(band: str | None) -> str:
 
 
 def _figure(width_in: float, height_in: float) -> Figure:
-    fig = Figure(figsize=(width_in, height_in), dpi=100)
+    """Sizes are layout inches at 100 px each; drawing happens at DPI, so 2x pixels."""
+    fig = Figure(figsize=(width_in, height_in), dpi=DPI, facecolor="white")
     FigureCanvasAgg(fig)
     return fig
 
 
 def _png(fig: Figure) -> bytes:
-    """Render at 2x, then drop everything the figure holds."""
-    buffer = io.BytesIO()
+    """Draw, then drop everything the figure holds.
+
+    An opaque RGB PNG at low compression: WeasyPrint decodes and re-encodes every image,
+    and splits an alpha channel into a second image, so RGBA would cost twice.
+    """
     try:
-        fig.savefig(buffer, format="png", dpi=DPI, facecolor="white",
-                    metadata={"Software": None})
+        canvas = fig.canvas
+        canvas.draw()
+        rgba = canvas.buffer_rgba()
+        image = Image.frombuffer("RGBA", (rgba.shape[1], rgba.shape[0]), rgba, "raw",
+                                 "RGBA", 0, 1).convert("RGB")
     finally:
         fig.clear()
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", compress_level=1)
     return buffer.getvalue()
 
 
@@ -216,7 +226,7 @@ def gap_png(labels: Sequence[str], a: Sequence[float | None], b: Sequence[float 
             flagged: Sequence[bool] | None = None) -> bytes:
     """Dumbbell chart: two views of each dimension joined by a line (the gap)."""
     count = len(labels)
-    height = 0.3 * count + 0.75
+    height = 0.24 * count + 0.7
     fig = _figure(width_px / 100, height)
     ax = fig.add_axes((0.33, 0.55 / height, 0.62, 1 - 0.85 / height))
     ys = list(range(count))[::-1]
