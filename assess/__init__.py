@@ -46,10 +46,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_commands(app)
     register_headers(app)
     if app.config["VERIFY_QUESTIONNAIRES"]:
+        from .extensions import db
         from .questionnaire_store import verify
 
         with app.app_context():
-            verify()
+            try:
+                verify()
+            except Exception:
+                db.engine.dispose()
+                raise
     return app
 
 

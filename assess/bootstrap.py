@@ -28,3 +28,12 @@ def prepare_database(app: Flask) -> None:
     with app.app_context():
         upgrade()
         sync()
+
+
+def release(app: Flask) -> None:
+    """Close pooled connections when a short command is done with the database."""
+    from .extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()

@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, Length, Regexp
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[
+    email = EmailField("Email", filters=[lambda v: v.strip().lower() if v else v], validators=[
         DataRequired(), Length(max=254),
         Regexp(r"^[^@\s]+@[^@\s]+$", message="Enter an email address.")])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])

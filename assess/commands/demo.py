@@ -7,7 +7,7 @@ from flask import url_for
 
 from questionnaires import QuestionnaireError
 
-from ..bootstrap import cli_app, prepare_database
+from ..bootstrap import cli_app, prepare_database, release
 from .common import BadInput
 
 
@@ -19,14 +19,17 @@ def demo(base_url: str) -> None:
     from .. import demo as demo_data
 
     app = cli_app()
-    prepare_database(app)
-    with app.test_request_context("/", base_url=base_url.rstrip("/") + "/"):
-        try:
-            info = demo_data.seed(app.config["SECRET_KEY"])
-        except QuestionnaireError as exc:
-            raise BadInput(f"cannot create the demo: {exc}") from None
-        survey = url_for("respondent.shared_link", token=info.link_token, _external=True)
-        ceo = url_for("quick.start", _external=True)
+    try:
+        prepare_database(app)
+        with app.test_request_context("/", base_url=base_url.rstrip("/") + "/"):
+            try:
+                info = demo_data.seed(app.config["SECRET_KEY"])
+            except QuestionnaireError as exc:
+                raise BadInput(f"cannot create the demo: {exc}") from None
+            survey = url_for("respondent.shared_link", token=info.link_token, _external=True)
+            ceo = url_for("quick.start", _external=True)
+    finally:
+        release(app)
     click.echo(f"survey: {survey}")
     click.echo(f"ceo: {ceo}")
     click.echo(f"login: {info.email} {info.password}")

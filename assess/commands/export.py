@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..bootstrap import cli_app, prepare_database
+from ..bootstrap import cli_app, prepare_database, release
 from .common import BadInput
 
 
@@ -22,12 +22,15 @@ def export(round_id: int, fmt: str, out: str | None) -> None:
         raise BadInput("--format xlsx needs the openpyxl package, which is not installed; "
                        "use --format csv")
     app = cli_app()
-    prepare_database(app)
-    with app.app_context():
-        try:
-            text = exporting.round_csv(round_id)
-        except exporting.ExportRefused as exc:
-            raise BadInput(str(exc)) from None
+    try:
+        prepare_database(app)
+        with app.app_context():
+            try:
+                text = exporting.round_csv(round_id)
+            except exporting.ExportRefused as exc:
+                raise BadInput(str(exc)) from None
+    finally:
+        release(app)
     if out:
         with open(out, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..bootstrap import cli_app, prepare_database
+from ..bootstrap import cli_app, prepare_database, release
 
 
 @click.command()
@@ -14,6 +14,7 @@ def serve(host: str, port: int) -> None:
     """Serve the web app (development server; use gunicorn with wsgi:app in production)."""
     app = cli_app()
     prepare_database(app)
+    release(app)  # the server opens its own connections, per thread
     click.echo(f"Serving on http://{host}:{port}/  (database: "
                f"{app.config['SQLALCHEMY_DATABASE_URI'].split('@')[-1]})", err=True)
     app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)

@@ -67,7 +67,7 @@ def _check_round(round_: Round) -> None:
 
 
 @bp.route("/s/<token>", methods=["GET", "POST"])
-@limiter.limit(entry_limit)
+@limiter.shared_limit(entry_limit, scope="link-entry")
 def shared_link(token: str):
     round_ = ops.round_by_link(token)
     if round_ is None or not round_.accepts_link:
@@ -76,7 +76,7 @@ def shared_link(token: str):
 
 
 @bp.route("/i/<token>", methods=["GET", "POST"])
-@limiter.limit(entry_limit)
+@limiter.shared_limit(entry_limit, scope="link-entry")
 def invitation_link(token: str):
     invitation = ops.invitation_by_token(token)
     if invitation is None:
@@ -131,7 +131,7 @@ def _draft(token: str) -> DraftContext:
 
 
 @bp.get("/r/<token>")
-@limiter.limit(entry_limit)
+@limiter.shared_limit(entry_limit, scope="link-entry")
 def resume(token: str):
     ctx = _draft(token)
     if ctx.draft.section >= len(ctx.pages):

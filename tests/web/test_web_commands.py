@@ -1,0 +1,113 @@
+"""`assess demo`, `assess export` and `assess serve` through the console script."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from assess.cli import main
+
+WEB_QUESTIONNAIRES = Path(__file__).parent / "questionnaires"
+
+
+@pytest.fixture
+def cli_env(database_url, tmp_path, monkeypatch):
+    """The environment a user's shell would give the commands (no test config)."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("ASSESS_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.delenv("ASSESS_SECRET_KEY", raising=False)
+    yield
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def _dispose_all():
+    import gc
+
+    from sqlalchemy.engine import Engine
+
+    for obj in gc.get_objects():
+        if isinstance(obj, Engine):
+            obj.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _dispose_engines():
+    yield
+    _dispose_all()
+
+
+def test_demo_is_idempotent_and_prints_working_links(cli_env):
+    first = run("demo", "--base-url", "http://survey.test")
+    assert first.exit_code == 0, first.output
+    lines = first.output.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["survey", "ceo", "login", "round"]
+    second = run("demo", "--base-url", "http://survey.test/")
+    assert second.output == first.output
+    survey = re.search(r"survey: http://survey.test(/s/\S+)", first.output).group(1)
+    round_id = int(re.search(r"round: (\d+)", first.output).group(1))
+    email, password = re.search(r"login: (\S+) (\S+)", first.output).groups()
+
+    from assess.bootstrap import cli_app, release
+
+    app = cli_app()
+    app.config.update(TESTING=True, WTF_CSRF_ENABLED=False, SERVER_NAME="survey.test")
+    client = app.test_client()
+    assert "Acme Industrial (demo)" in client.get(survey).get_data(as_text=True)
+    assert client.get("/quick/").status_code == 200
+    login = client.post("/login", data={"email": email, "password": password})
+    assert login.status_code == 302
+    console = client.get("/console/").get_data(as_text=True)
+    assert f'id="round-{round_id}"' in console and "<td>40" in console
+
+    release(app)
+    exported = run("export", str(round_id))
+    assert exported.exit_code == 0
+    table = list(csv.DictReader(io.StringIO(exported.output)))
+    assert len(table) == 40
+    assert list(table[0])[:3] == ["respondent", "role", "team"]
+
+
+def test_export_contract_and_threshold(app, make_round, complete, cli_env, monkeypatch,
+                                       tmp_path):
+    monkeypatch.setenv("ASSESS_QUESTIONNAIRES_ROOT", str(WEB_QUESTIONNAIRES))
+    r = make_round(min_group_size=3)
+    complete(f"/s/{r.link}", role="rep", team="East")
+    complete(f"/s/{r.link}", role="rep", team="East")
+    refused = run("export", str(r.id))
+    assert refused.exit_code == 2 and "at least 3" in refused.output
+    complete(f"/s/{r.link}", role="rep", team="East")
+    complete(f"/s/{r.link}", role="ceo", team="East",
+             pages={1: {"tm_why_us": "5"}, 2: {"so_crm": "2"}, 3: {}})
+    out = tmp_path / "answers.csv"
+    done = run("export", str(r.id), "--format", "csv", "--out", str(out))
+    assert done.exit_code == 0, done.output
+    table = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert len(table) == 4
+    header = list(table[0])
+    assert header[:3] == ["respondent", "role", "team"]
+    assert header[3:] == ["tm_customers", "tm_why_us", "be_mission", "ex_process", "so_crm",
+                          "so_gap", "open_change"]
+    assert sorted(row["role"] for row in table) == ["", "rep", "rep", "rep"]  # lone CEO blanked
+    assert {row["team"] for row in table} == {"East"}
+    assert {row["tm_why_us"] for row in table} == {"5"}
+    assert run("export", "999").exit_code == 2
+    assert run("export", str(r.id), "--format", "xlsx").exit_code == 2
+
+
+def test_serve_upgrades_then_runs(cli_env, monkeypatch):
+    from flask import Flask
+
+    calls = {}
+    monkeypatch.setattr(Flask, "run", lambda self, **kw: calls.update(kw))
+    result = run("serve", "--port", "5099")
+    assert result.exit_code == 0, result.output
+    assert calls["host"] == "127.0.0.1" and calls["port"] == 5099
+    assert run("serve", "--port", "0").exit_code == 2
