@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from .commands import questionnaires as questionnaires_cmd
+from .commands import report as report_cmd
 from .commands import score as score_cmd
 from .commands import web as web_cmd
 
@@ -21,3 +22,4 @@ def main() -> None:
 main.add_command(score_cmd.score)
 main.add_command(questionnaires_cmd.questionnaires)
 for _command in web_cmd.COMMANDS: main.add_command(_command)  # noqa: E701
+for _command in report_cmd.COMMANDS: main.add_command(_command)  # noqa: E701

@@ -34,6 +34,7 @@ RUNG_SENTENCES = {
                             "decision, is where weakness lower down shows, so it is "
                             "usually a symptom.",
 }
+QUICK_FIXES = 8
 TEAM_SURVEY_ADDS = (
     "How the whole sales team, not only you, sees each part of the ecosystem, with how "
     "many answered and how much they disagree.",
@@ -333,9 +334,11 @@ def quick_context(result: Result, q: Questionnaire, *, org: str | None,
         "colour": DEFAULT_COLOUR, "generated_on": generated_on.isoformat(),
         "questionnaire": {"title": q.title, "ref": q.ref, "hash": q.content_hash[:12]},
         "overall": result.overall, "groups": _groups(result),
-        "causes": _causes(result, q)[:3], "fixes": _fixes(result, q),
         "team_adds": TEAM_SURVEY_ADDS,
     }
+    ctx["causes"] = _causes(result, q)[:3]
+    shown = {c["key"] for c in ctx["causes"]}
+    ctx["fixes"] = [f for f in _fixes(result, q) if f["root_cause_key"] in shown][:QUICK_FIXES]
     buckets = _dimension_rows(result, q, "bucket")
     if len(buckets) >= 3:
         ctx["radar"] = out.add("radar", charts.radar_png(

@@ -1,0 +1,156 @@
+"""`assess report`: the diagnostic PDF of an answers CSV, the same one the web app builds;
+`assess report-batch`: every CSV of a folder, in parallel, with a progress bar."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from questionnaires import Questionnaire
+from scoring import score as score_answers
+
+from ..report import Branding, ReportError, build_quick_report, build_team_report
+from .common import BadInput, questionnaire_option, read_answers
+
+PAGE_SIZES = click.Choice(["A4", "Letter"], case_sensitive=False)
+COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def _branding(consultant: str, logo: str | None, colour: str) -> Branding:
+    if not COLOUR.fullmatch(colour):
+        raise BadInput(f"--colour: expected a colour like #1f5f8b, not {colour!r}")
+    if logo and not Path(logo).is_file():
+        raise BadInput(f"--logo: no such file: {logo}")
+    return Branding(consultant, logo, colour)
+
+
+def render_csv(answers_path: str | Path, q: Questionnaire, *, org: str, round_name: str,
+               previous: str | Path | None = None, by: str | None = None,
+               consultant: Branding | None = None, page_size: str = "A4") -> bytes:
+    """Read, score and render one answers CSV (BadInput on a bad file)."""
+    current = read_answers(answers_path, q)
+    if q.audience != "team":
+        result = score_answers(current, q)
+        return build_quick_report(result, q, org=org, page_size=page_size)
+    before = read_answers(previous, q, apply_lineage=True) if previous else None
+    result = score_answers(current, q, by=by, previous=before)
+    return build_team_report(result, q, org=org, round_name=round_name,
+                             consultant=consultant, page_size=page_size)
+
+
+def _write(out: str | Path, data: bytes) -> None:
+    path = Path(out)
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise BadInput(f"--out: cannot write {path}: {exc.strerror}") from None
+
+
+@click.command("report")
+@click.argument("answers", type=click.Path(dir_okay=False))
+@click.option("--questionnaire", "ref", required=True, metavar="KEY@VERSION",
+              help="e.g. team-ecosystem@1 (ceo-quick@1 gives the CEO quick report)")
+@click.option("--org", required=True, help="organisation named on the cover")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="PDF to write")
+@click.option("--previous", type=click.Path(dir_okay=False),
+              help="answers of the previous round, for the trend")
+@click.option("--by", type=click.Choice(["role", "team"]), default="role", show_default=True,
+              help="segment the heatmap by")
+@click.option("--round", "round_name", default="", help="round name for the header")
+@click.option("--page-size", type=PAGE_SIZES, default="A4", show_default=True)
+@click.option("--consultant", default="", help="consultant name for the cover")
+@click.option("--logo", type=click.Path(dir_okay=False), help="consultant logo (PNG/JPEG)")
+@click.option("--colour", default="#1f5f8b", show_default=True, help="accent colour")
+def report(answers: str, ref: str, org: str, out: str, previous: str | None, by: str,
+           round_name: str, page_size: str, consultant: str, logo: str | None,
+           colour: str) -> None:
+    """Build the diagnostic PDF report of ANSWERS (an answers CSV)."""
+    q = questionnaire_option(ref)
+    branding = _branding(consultant, logo, colour)
+    if not org.strip():
+        raise BadInput("--org: the organisation name must not be empty")
+    try:
+        data = render_csv(answers, q, org=org, round_name=round_name, previous=previous,
+                          by=by, consultant=branding, page_size=page_size)
+    except ReportError as exc:
+        raise BadInput(str(exc)) from None
+    _write(out, data)
+    click.echo(f"wrote {out} ({len(data) // 1024} KB)")
+
+
+@dataclass(frozen=True)
+class Job:
+    source: Path
+    target: Path
+    org: str
+    round_name: str
+
+
+def _batch_one(job: Job, ref: str, by: str | None, page_size: str,
+               consultant: Branding) -> tuple[str, str | None]:
+    """Runs in a worker process; returns (file name, error message or None)."""
+    try:
+        q = questionnaire_option(ref)
+        data = render_csv(job.source, q, org=job.org, round_name=job.round_name, by=by,
+                          consultant=consultant, page_size=page_size)
+        job.target.write_bytes(data)
+        return job.source.name, None
+    except (click.ClickException, ReportError, OSError) as exc:
+        message = exc.format_message() if isinstance(exc, click.ClickException) else str(exc)
+        return job.source.name, message
+
+
+def batch_jobs(folder: Path, out: Path) -> list[Job]:
+    """`<org>__<round>.csv` files of a folder, in name order."""
+    jobs = []
+    for source in sorted(folder.glob("*.csv")):
+        org, _, round_name = source.stem.partition("__")
+        jobs.append(Job(source, out / f"{source.stem}.pdf", org.replace("_", " "),
+                        round_name.replace("_", " ")))
+    return jobs
+
+
+@click.command("report-batch")
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option("--questionnaire", "ref", required=True, metavar="KEY@VERSION")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="folder for the PDFs (created if missing)")
+@click.option("--by", type=click.Choice(["role", "team"]), default="role", show_default=True)
+@click.option("--page-size", type=PAGE_SIZES, default="A4", show_default=True)
+@click.option("--consultant", default="")
+@click.option("--colour", default="#1f5f8b", show_default=True)
+@click.option("--jobs", type=click.IntRange(min=1), default=min(2, os.cpu_count() or 1),
+              show_default=True, help="worker processes")
+def report_batch(folder: str, ref: str, out_dir: str, by: str, page_size: str,
+                 consultant: str, colour: str, jobs: int) -> None:
+    """Build a report for every FOLDER/<org>__<round>.csv, in parallel."""
+    questionnaire_option(ref)  # fail fast on a bad reference
+    branding = _branding(consultant, None, colour)
+    source = Path(folder)
+    if not source.is_dir():
+        raise BadInput(f"{folder}: no such folder")
+    work = batch_jobs(source, Path(out_dir))
+    if not work:
+        raise BadInput(f"{folder}: no .csv files")
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    failures = []
+    # spawn, not fork: forking a process that may hold threads (fonts, pools) can deadlock
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool, \
+            click.progressbar(length=len(work), label="reports") as bar:
+        futures = [pool.submit(_batch_one, job, ref, by, page_size, branding) for job in work]
+        for future in as_completed(futures):
+            name, error = future.result()
+            if error:
+                failures.append(f"{name}: {error}")
+            bar.update(1)
+    click.echo(f"wrote {len(work) - len(failures)} of {len(work)} reports to {out_dir}")
+    if failures:
+        raise BadInput("\n".join(failures))
+COMMANDS = (report, report_batch)

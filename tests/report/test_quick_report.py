@@ -1,0 +1,31 @@
+"""The CEO quick report: 2-3 pages, the CEO's own scores, causes and fixes."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+
+from assess.report import build_quick_report, fmt
+from questionnaires import load
+from scoring import parse_answers, score
+from scoring.synthetic import synthetic_answers
+
+from .conftest import DAY, pdf_pages
+
+
+def test_quick_report_shows_the_ceo_result():
+    q = load("ceo-quick", 1)
+    answers = synthetic_answers(q, 1, seed=4, levels={"foundation.belief": 40})
+    result = score(parse_answers(answers, q), q)
+    pdf = build_quick_report(result, q, org="Acme Widgets Ltd", generated_on=DAY)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert 2 <= len(reader.pages) <= 3
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    text = " ".join(pdf_pages(pdf))
+    assert f"Your overall score: {fmt(result.overall.score)} {result.overall.band}" in text
+    for dim in result.dimensions:
+        assert f"{dim.title} {fmt(dim.score)} {dim.band}" in text
+    for cause in result.root_causes[:3]:
+        assert cause.title in text
+    assert "What the full team survey adds" in text
