@@ -68,6 +68,11 @@ def answer():
         raw = {k: v for k, v in request.form.items() if k not in ("csrf_token", "action",
                                                                    "page")}
         return _render(q, all_pages, first, raw, errors, form, 400)
+    if action == "next" and number == len(all_pages) and not any(
+            k in values for k in (x.key for x in q.scored_questions)):
+        errors = {all_pages[0].questions[0].key: "Please answer at least one statement so "
+                  "there is something to score."}
+        return _render(q, all_pages, 1, values, errors, form, 400)
     if action == "back":
         return _render(q, all_pages, max(number - 1, 1), values, {}, form)
     if number < len(all_pages):

@@ -79,3 +79,11 @@ def test_bad_input_stores_nothing(client, rows):
 def test_unknown_result(client):
     assert client.get("/quick/result/" + "x" * 32).status_code == 404
     assert client.get("/quick/result/" + "x" * 32 + "/radar.png").status_code == 404
+
+
+def test_an_empty_check_is_not_scored(client, rows):
+    client.post("/quick/answer", data={"page": "1"})
+    response = client.post("/quick/answer", data={"page": "2"})
+    assert response.status_code == 400
+    assert "at least one statement" in response.get_data(as_text=True)
+    assert rows(QuickResult) == []
