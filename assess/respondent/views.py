@@ -14,7 +14,7 @@ from ..extensions import limiter
 from ..models import Draft, Invitation, Round
 from . import operations as ops
 from .forms import CsrfForm, bad_request, check_with_scoring, intro_form, parse_page
-from .pages import Page, pages, question_views
+from .pages import ROLE_LABELS, Page, pages, question_views
 from .pages import review as review_sections
 
 bp = Blueprint("respondent", __name__)
@@ -114,6 +114,10 @@ class DraftContext:
     round: Round
     q: Questionnaire
     pages: list[Page]
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.draft.role or "", "not given")
 
     @property
     def resume_url(self) -> str:
