@@ -99,7 +99,14 @@ def test_export_contract_and_threshold(app, make_round, complete, cli_env, monke
     assert {row["team"] for row in table} == {"East"}
     assert {row["tm_why_us"] for row in table} == {"5"}
     assert run("export", "999").exit_code == 2
-    assert run("export", str(r.id), "--format", "xlsx").exit_code == 2
+    book = tmp_path / "answers.xlsx"
+    done = run("export", str(r.id), "--format", "xlsx", "--out", str(book))
+    assert done.exit_code == 0, done.output
+    import pandas as pd
+
+    sheet = pd.read_excel(book, sheet_name="answers", dtype=object)
+    assert list(sheet.columns) == header and len(sheet) == 4
+    assert set(sheet["tm_why_us"]) == {5}  # answers stay numbers
 
 
 def test_serve_upgrades_then_runs(cli_env, monkeypatch):
