@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from werkzeug.serving import WSGIRequestHandler
 
 from ..bootstrap import cli_app, prepare_database, release
 
@@ -17,4 +18,12 @@ def serve(host: str, port: int) -> None:
     release(app)  # the server opens its own connections, per thread
     click.echo(f"Serving on http://{host}:{port}/  (database: "
                f"{app.config['SQLALCHEMY_DATABASE_URI'].split('@')[-1]})", err=True)
-    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True,
+            request_handler=AnonymousRequestHandler)
+
+
+class AnonymousRequestHandler(WSGIRequestHandler):
+    """Request log lines without the client's address: respondents are anonymous."""
+
+    def address_string(self) -> str:
+        return "-"
