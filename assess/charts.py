@@ -21,8 +21,10 @@ matplotlib.use("Agg")  # no display, no GUI toolkit, in every process that impor
 
 from matplotlib import rcParams  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.collections import LineCollection, PatchCollection  # noqa: E402
+from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import FancyBboxPatch  # noqa: E402
+from matplotlib.patches import FancyBboxPatch, Rectangle  # noqa: E402
 from PIL import Image  # noqa: E402
 
 DPI = 200  # 2x of the 100-dpi layout size below
@@ -159,6 +161,7 @@ def bars_png(labels: Sequence[str], values: Sequence[float | None], *,
     fig = _figure(width_px / 100, height)
     ax = fig.add_axes((0.3, 0.5 / height * 0.8, 0.6, 1 - 0.75 / height))
     ys = list(range(count))[::-1]
+    whiskers: list[list[tuple[float, float]]] = []
     for i, (y, value) in enumerate(zip(ys, values, strict=True)):
         ax.barh(y, 100, height=0.62, color="#f3f5f7", zorder=0)
         if not _shown(value):
@@ -169,13 +172,12 @@ def bars_png(labels: Sequence[str], values: Sequence[float | None], *,
         sd = sds[i] if sds else None
         if _shown(sd):
             lo, hi = max(0.0, value - sd), min(100.0, value + sd)
-            ax.plot([lo, hi], [y, y], color=INK, linewidth=0.8, zorder=3, alpha=0.55)
-            ax.plot([lo, lo], [y - 0.12, y + 0.12], color=INK, linewidth=0.8, zorder=3,
-                    alpha=0.55)
-            ax.plot([hi, hi], [y - 0.12, y + 0.12], color=INK, linewidth=0.8, zorder=3,
-                    alpha=0.55)
+            whiskers += [[(lo, y), (hi, y)], [(lo, y - 0.12), (lo, y + 0.12)],
+                         [(hi, y - 0.12), (hi, y + 0.12)]]
         ax.text(min(value, 100) - 1.5, y, f"{value:.0f}", va="center", ha="right",
                 fontsize=7, color="white", fontweight="bold", zorder=4)
+    ax.add_collection(LineCollection(whiskers, colors=INK, linewidths=0.8, alpha=0.55,
+                                     zorder=3))
     for y, n in zip(ys, ns or [], strict=False):
         ax.text(103, y, f"n={n}", va="center", fontsize=7, color=MUTED)
     ax.set_yticks(ys)
@@ -230,18 +232,20 @@ def gap_png(labels: Sequence[str], a: Sequence[float | None], b: Sequence[float 
     fig = _figure(width_px / 100, height)
     ax = fig.add_axes((0.33, 0.55 / height, 0.62, 1 - 0.85 / height))
     ys = list(range(count))[::-1]
+    weak, strong = [], []  # one collection per style, not one artist per row
     for i, y in enumerate(ys):
         va, vb = a[i], b[i]
         if _shown(va) and _shown(vb):
-            strong = bool(flagged and flagged[i])
-            ax.plot([va, vb], [y, y], color=INK if strong else GRID,
-                    linewidth=2.2 if strong else 1.6, zorder=1)
-        if _shown(va):
-            ax.plot([va], [y], "o", color=ACCENT, markersize=5.5, zorder=2)
-        if _shown(vb):
-            ax.plot([vb], [y], "o", color=SECOND, markersize=5.5, zorder=2)
-        if not _shown(va) and not _shown(vb):
+            (strong if flagged and flagged[i] else weak).append([(va, y), (vb, y)])
+        elif not _shown(va) and not _shown(vb):
             ax.text(2, y, "hidden", va="center", fontsize=7, color=MUTED, style="italic")
+    ax.add_collection(LineCollection(weak, colors=GRID, linewidths=1.6, zorder=1))
+    ax.add_collection(LineCollection(strong, colors=INK, linewidths=2.2, zorder=1))
+    for data, colour in ((a, ACCENT), (b, SECOND)):
+        points = [(v, y) for v, y in zip(data, ys, strict=True) if _shown(v)]
+        if points:
+            ax.scatter([p[0] for p in points], [p[1] for p in points], s=30, color=colour,
+                       zorder=2, linewidths=0)
     ax.set_yticks(ys)
     ax.set_yticklabels([_wrap(t, 34) for t in labels], fontsize=7)
     ax.set_xlim(0, 100)
@@ -269,6 +273,8 @@ def heatmap_png(rows: Sequence[str], columns: Sequence[str],
     ax = fig.add_axes((left, 0.12 / height, 0.98 - left, 1 - 0.62 / height))
     ax.set_xlim(0, n_cols)
     ax.set_ylim(n_rows, 0)
+    cells: list[Rectangle] = []
+    colours: list[tuple[float, float, float, float]] = []
     for r in range(n_rows):
         for c in range(n_cols):
             value = values[r][c]
@@ -278,12 +284,12 @@ def heatmap_png(rows: Sequence[str], columns: Sequence[str],
                 alpha = 0.9
             else:
                 colour, text, ink, alpha = HIDDEN, f"fewer than {k}", MUTED, 1.0
-            ax.add_patch(FancyBboxPatch((c + 0.04, r + 0.06), 0.92, 0.88,
-                                        boxstyle="square,pad=0", facecolor=colour,
-                                        alpha=alpha, edgecolor="none"))
+            cells.append(Rectangle((c + 0.04, r + 0.06), 0.92, 0.88))
+            colours.append(to_rgba(colour, alpha))
             ax.text(c + 0.5, r + 0.52, text, ha="center", va="center", color=ink,
                     fontsize=7 if _shown(value) else 6,
                     style="normal" if _shown(value) else "italic")
+    ax.add_collection(PatchCollection(cells, facecolors=colours, edgecolors="none", zorder=0))
     ax.set_yticks([r + 0.5 for r in range(n_rows)])
     ax.set_yticklabels(list(rows), fontsize=7)
     ax.set_xticks([c + 0.5 for c in range(n_cols)])
