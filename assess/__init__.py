@@ -150,12 +150,12 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """`flask --app wsgi demo|export|...` offers the same commands as `assess`."""
-    from .commands.demo import demo
-    from .commands.export import export
+    """`flask --app wsgi score|demo|export|...` offers the same commands as `assess`."""
+    from .cli import main
 
-    app.cli.add_command(demo)
-    app.cli.add_command(export)
+    for name, command in main.commands.items():
+        if name not in ("serve",):  # `flask run` serves under flask
+            app.cli.add_command(command)
 
 
 def register_headers(app: Flask) -> None:

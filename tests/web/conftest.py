@@ -62,3 +62,12 @@ def rows(app) -> Callable:
             return result
 
     return read
+
+
+@pytest.fixture
+def cli_env(database_url, tmp_path, monkeypatch):
+    """The environment a user's shell would give the commands (no test config)."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("ASSESS_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.delenv("ASSESS_SECRET_KEY", raising=False)
+    yield

@@ -15,15 +15,6 @@ from assess.cli import main
 WEB_QUESTIONNAIRES = Path(__file__).parent / "questionnaires"
 
 
-@pytest.fixture
-def cli_env(database_url, tmp_path, monkeypatch):
-    """The environment a user's shell would give the commands (no test config)."""
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("ASSESS_INSTANCE_PATH", str(tmp_path / "instance"))
-    monkeypatch.delenv("ASSESS_SECRET_KEY", raising=False)
-    yield
-
-
 def run(*args: str):
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 

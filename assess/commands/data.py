@@ -1,0 +1,89 @@
+"""`assess import` and `assess backup`: getting answers in, keeping the database safe."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from scoring import AnswersError
+
+from ..bootstrap import cli_app, prepare_database, release
+from .common import BadInput
+
+
+@click.command("import")
+@click.argument("round_id", type=int)
+@click.argument("answers", type=click.Path(dir_okay=False))
+def import_command(round_id: int, answers: str) -> None:
+    """Add the rows of ANSWERS (an answers CSV) to a round; nothing is stored on error."""
+    from ..importing import ImportRefused, import_csv
+
+    app = cli_app()
+    try:
+        prepare_database(app)
+        with app.app_context():
+            try:
+                count = import_csv(round_id, answers)
+            except AnswersError as exc:
+                raise BadInput(f"{answers}: {exc}") from None
+            except ImportRefused as exc:
+                raise BadInput(f"{answers}: {exc}") from None
+    finally:
+        release(app)
+    click.echo(f"imported {count} response(s) into round {round_id}")
+
+
+@click.command("backup")
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="file to write (default: instance/backups/assess-<UTC time>.<ext>)")
+def backup(out: str | None) -> None:
+    """A consistent copy of the database while the app keeps running."""
+    app = cli_app()
+    try:
+        prepare_database(app)
+        with app.app_context():
+            from ..extensions import db
+
+            url = db.engine.url
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        default_dir = Path(app.instance_path) / "backups"
+        if url.get_backend_name() == "sqlite":
+            target = Path(out) if out else default_dir / f"assess-{stamp}.sqlite"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _sqlite_backup(Path(url.database or ""), target)
+        else:
+            target = Path(out) if out else default_dir / f"assess-{stamp}.dump"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _pg_dump(url.set(drivername="postgresql").render_as_string(hide_password=False),
+                     target)
+    finally:
+        release(app)
+    click.echo(f"backup: {target}")
+
+
+def _sqlite_backup(source: Path, target: Path) -> None:
+    """SQLite's online backup API: a consistent snapshot, WAL included."""
+    src = sqlite3.connect(source)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
+def _pg_dump(url: str, target: Path) -> None:
+    tool = shutil.which("pg_dump")
+    if tool is None:
+        raise BadInput("pg_dump is not on PATH: install the PostgreSQL client tools")
+    done = subprocess.run([tool, "--format=custom", f"--file={target}", url],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise BadInput(f"pg_dump failed: {done.stderr.strip()}")

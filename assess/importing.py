@@ -1,0 +1,52 @@
+"""Answers CSV in: paper or offline responses added to a round, all or nothing."""
+
+from __future__ import annotations
+
+import math
+
+from scoring import Answers
+
+from . import questionnaire_store
+from .answers_io import read_answers_csv
+from .extensions import db
+from .models import Response, Round
+
+
+class ImportRefused(Exception):
+    pass
+
+
+def _records(answers: Answers) -> list[dict]:
+    """One stored answers dict per row, in the form the survey stores (ints stay ints)."""
+    out = []
+    values = answers.values.to_dict("records")
+    texts = answers.texts.to_dict("records")
+    for scored, free in zip(values, texts, strict=True):
+        record: dict = {}
+        for key, value in scored.items():
+            if not math.isnan(value):
+                record[key] = int(value) if float(value).is_integer() else float(value)
+        record.update({key: text for key, text in free.items() if text})
+        out.append(record)
+    return out
+
+
+def import_csv(round_id: int, source: str | bytes) -> int:
+    """Validate the whole file against the round's questionnaire, then store every row in
+    one transaction. Respondent ids in the file are not kept: stored ids are random."""
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        raise ImportRefused(f"no round with id {round_id}")
+    q = questionnaire_store.of(round_.questionnaire)
+    answers = read_answers_csv(source, q)  # raises AnswersError naming line and column
+    records = _records(answers)
+    empty = [i for i, r in enumerate(records) if not r]
+    if empty:
+        raise ImportRefused(f"line {empty[0] + 2}: the row has no answers")
+    roles = answers.role.tolist()
+    teams = answers.team.tolist()
+    db.session.add_all(Response(round_id=round_id, role=role or None, team=team or None,
+                                answers=record)
+                       for record, role, team in zip(records, roles, teams, strict=True))
+    db.session.commit()
+    return len(records)
