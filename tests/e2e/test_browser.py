@@ -1,0 +1,291 @@
+"""The respondent journeys in real headless Chromium, on a desktop and a 360-px phone.
+
+Team survey through the shared link (every section, review, submit, stored once),
+save-and-resume in a second browser, the CEO quick assessment to its result page, plus
+the page-level promises: no sideways scrolling on a phone, keyboard use with visible
+focus, no serious axe-core violations, small pages and no third-party requests.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+PROGRESS = re.compile(r"Section (\d+) of (\d+)")
+PAGE_BUDGET = 60 * 1024  # bytes of HTML + CSS for one survey page
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def axe_check(page: Any, where: str) -> None:
+    """No axe-core violation of impact serious or critical on the current page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    bad = [v for v in results.response.get("violations", [])
+           if v.get("impact") in ("serious", "critical")]
+    if bad:
+        lines = [f"axe: {len(bad)} serious/critical violation(s) on {where} ({page.url}):"]
+        for v in bad:
+            lines.append(f"- [{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
+            for node in v.get("nodes", [])[:5]:
+                lines.append(f"    at {', '.join(map(str, node.get('target', [])))}: "
+                             f"{node.get('failureSummary', '').replace(chr(10), ' ')}")
+            if len(v.get("nodes", [])) > 5:
+                lines.append(f"    ... and {len(v['nodes']) - 5} more")
+        pytest.fail("\n".join(lines), pytrace=False)
+
+
+def assert_no_sideways_scroll(page: Any, viewport: str, where: str) -> None:
+    if viewport != "phone":
+        return
+    width = page.evaluate("document.scrollingElement.scrollWidth")
+    assert width <= 360, f"{where}: the page is {width}px wide on a 360-px phone ({page.url})"
+
+
+def progress(page: Any) -> tuple[int, int]:
+    text = page.locator(".progress-label").inner_text()
+    match = PROGRESS.search(text)
+    assert match, f"no 'Section X of N' on {page.url}: {text!r}"
+    return int(match.group(1)), int(match.group(2))
+
+
+def answer_page(page: Any, choice: int = 4) -> int:
+    """Answer every question on the page; returns how many.
+
+    The first radio group and every text field are used through real clicks and typing;
+    the remaining radio groups are set in one script call (clicking ~80 radios one by one
+    would triple the suite's time without testing anything new).
+    """
+    groups = page.locator("fieldset.likert")
+    count = groups.count()
+    if count:
+        first = groups.first.locator("input[type=radio]")
+        values = [int(v) for v in first.evaluate_all("rs => rs.map(r => r.value)")]
+        value = min(max(choice, min(values)), max(values))
+        groups.first.locator(f"input[type=radio][value='{value}']").check()
+        page.evaluate("""choice => {
+            for (const fs of [...document.querySelectorAll('fieldset.likert')].slice(1)) {
+                const radios = [...fs.querySelectorAll('input[type=radio]')];
+                const values = radios.map(r => Number(r.value));
+                const v = Math.min(Math.max(choice, Math.min(...values)), Math.max(...values));
+                radios.find(r => Number(r.value) === v).checked = true;
+            }
+        }""", choice)
+    for box in page.locator(".question.number input[type=number]").all():
+        box.fill("3")
+        count += 1
+    for area in page.locator(".question.text textarea").all():
+        area.fill("More time with customers, please.")
+        count += 1
+    return count
+
+
+def start_survey(page: Any, survey_url: str) -> tuple[int, int]:
+    page.goto(survey_url)
+    assert "anonymous" in page.locator("main").inner_text().lower()
+    page.select_option("#role", "rep")
+    page.select_option("#team", "East")
+    page.click("#start")
+    page.wait_for_url(re.compile(r"/r/[^/]+/section/1$"))
+    return progress(page)
+
+
+def go_through_sections(page: Any, first: int, total: int, viewport: str,
+                        shoot: Any = None) -> None:
+    """From section `first` (already open) to the review page, answering everything."""
+    for number in range(first, total + 1):
+        assert progress(page) == (number, total)
+        assert answer_page(page) > 0, f"section {number} shows no question"
+        if number == 1:
+            assert_no_sideways_scroll(page, viewport, "section page")
+            if shoot:
+                shoot(page, "section")
+        page.click("#next")
+        if number < total:
+            page.wait_for_url(re.compile(rf"/section/{number + 1}$"))
+    page.wait_for_url(re.compile(r"/review$"))
+
+
+# --------------------------------------------------------------------------- team survey
+
+
+def test_team_survey_through_the_shared_link(page: Any, live_server: Any, viewport: str,
+                                             traffic: Any, shoot: Any) -> None:
+    before, drafts = live_server.responses_in_round(), live_server.drafts_in_round()
+    page.goto(live_server.survey_url)
+    assert_no_sideways_scroll(page, viewport, "intro")
+    axe_check(page, "the survey intro")
+    shoot(page, "intro")
+
+    first, total = start_survey(page, live_server.survey_url)
+    assert first == 1 and total >= 3
+    assert live_server.drafts_in_round() == drafts + 1
+    axe_check(page, "a survey section page")
+    go_through_sections(page, 1, total, viewport, shoot)
+
+    assert "Review your answers" in page.locator("h1").inner_text()
+    assert page.locator(".answer-row").count() > 20
+    assert "Skipped" not in page.locator("dl.answers").first.inner_text()
+    assert_no_sideways_scroll(page, viewport, "review")
+    axe_check(page, "the review page")
+    shoot(page, "review")
+
+    # Two quick clicks on "Send" (an impatient person) still store one response.
+    page.locator("#submit").dblclick()
+    page.wait_for_url(re.compile(r"/thanks$"))
+    assert "Thank you" in page.locator("h1").inner_text()
+    assert_no_sideways_scroll(page, viewport, "thank-you")
+    axe_check(page, "the thank-you page")
+    shoot(page, "thanks")
+
+    assert live_server.responses_in_round() == before + 1, "the response was not stored once"
+    assert live_server.drafts_in_round() == drafts, "the draft was not deleted on submit"
+
+    # The private link is spent: it now explains itself instead of reopening the draft.
+    page.go_back()
+    page.wait_for_load_state()
+    assert live_server.responses_in_round() == before + 1
+
+
+def test_save_and_resume_in_a_new_browser(page: Any, live_server: Any, new_context: Any,
+                                          viewport: str, shoot: Any) -> None:
+    before = live_server.responses_in_round()
+    _, total = start_survey(page, live_server.survey_url)
+    answer_page(page, choice=2)
+    page.click("#save")
+    page.wait_for_url(re.compile(r"/saved$"))
+    assert_no_sideways_scroll(page, viewport, "saved page")
+    axe_check(page, "the 'answers saved' page")
+    shoot(page, "saved")
+    resume_url = page.locator("#resume-link").get_attribute("href")
+    assert resume_url and "/r/" in resume_url
+    page.context.close()  # the first device is gone
+
+    other = new_context().new_page()
+    other.goto(resume_url)
+    # "Save and finish later" on section 1: the resume link reopens it, answers kept.
+    other.wait_for_url(re.compile(r"/section/1$"))
+    assert progress(other) == (1, total)
+    checked = other.locator("input[type=radio]:checked").evaluate_all(
+        "rs => rs.map(r => r.value)")
+    assert checked and set(checked) == {"2"}, "the saved answers did not come back"
+    other.click("#next")
+    other.wait_for_url(re.compile(r"/section/2$"))
+    go_through_sections(other, 2, total, viewport)
+    other.click("#submit")
+    other.wait_for_url(re.compile(r"/thanks$"))
+    assert live_server.responses_in_round() == before + 1
+
+    # The resume link does not reopen a submitted draft.
+    gone = other.goto(resume_url)
+    assert gone is not None and gone.status == 404
+    assert "not active" in other.locator("h1").inner_text()
+
+
+# --------------------------------------------------------------------------- CEO
+
+
+def test_ceo_quick_assessment_to_its_result(page: Any, live_server: Any, viewport: str,
+                                            shoot: Any) -> None:
+    before = live_server.newest_quick_results()
+    page.goto(live_server.ceo_url)
+    assert_no_sideways_scroll(page, viewport, "CEO start")
+    axe_check(page, "the CEO start page")
+    shoot(page, "ceo-start")
+    page.click("#begin")
+    page.wait_for_url(re.compile(r"/quick/answer$"))
+    axe_check(page, "a CEO question page")
+    number, total = progress(page)
+    assert number == 1
+    for expected in range(1, total + 1):
+        assert progress(page) == (expected, total)
+        answer_page(page, choice=3 if expected % 2 else 2)
+        if expected == 1:
+            assert_no_sideways_scroll(page, viewport, "CEO question page")
+            shoot(page, "ceo-page")
+        page.click("#next")
+        page.wait_for_load_state()
+    page.wait_for_url(re.compile(r"/quick/result/[^/]+$"))
+    assert live_server.newest_quick_results() == before + 1
+
+    assert page.locator("#overall-band").inner_text().strip().lower() in (
+        "healthy", "watch", "critical")
+    radar = page.locator("img#radar")
+    assert radar.is_visible()
+    assert radar.evaluate("img => img.complete && img.naturalWidth > 0"), "radar not drawn"
+    assert page.locator("ol.ladder li.rung").count() >= 3
+    assert page.locator("#root-causes li").count() >= 1
+    assert page.locator("#fixes li").count() >= 1
+    for selector in ("ol.ladder", "#root-causes", "#fixes", "#offer"):
+        assert page.locator(selector).is_visible(), f"{selector} is not visible"
+    assert_no_sideways_scroll(page, viewport, "CEO result")
+    axe_check(page, "the CEO result page")
+    shoot(page, "ceo-result")
+
+
+# --------------------------------------------------------------------------- keyboard, weight
+
+
+def test_keyboard_reaches_and_selects_a_radio(page: Any, live_server: Any) -> None:
+    start_survey(page, live_server.survey_url)
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.keyboard.press("Tab")
+    skip = page.evaluate("document.activeElement.className")
+    assert "skip" in skip, "the first Tab should reach the 'Skip to content' link"
+    assert page.locator("a.skip").is_visible(), "the skip link stays off screen when focused"
+    for _ in range(40):
+        kind = page.evaluate("document.activeElement.type || ''")
+        if kind == "radio":
+            break
+        page.keyboard.press("Tab")
+    else:
+        pytest.fail("40 presses of Tab did not reach a radio button")
+    name = page.evaluate("document.activeElement.name")
+    page.keyboard.press("Space")
+    assert page.evaluate("document.activeElement.checked"), "Space did not select the radio"
+    assert page.locator(f"input[name='{name}']:checked").count() == 1
+    focus = page.evaluate("""() => {
+        const el = document.activeElement, s = getComputedStyle(el);
+        return {visible: el.matches(':focus-visible'), style: s.outlineStyle,
+                width: parseFloat(s.outlineWidth) || 0, shadow: s.boxShadow};
+    }""")
+    assert focus["visible"], "the focused radio does not match :focus-visible"
+    assert (focus["style"] != "none" and focus["width"] >= 2) or focus["shadow"] != "none", \
+        f"no visible focus indicator on the radio: {focus}"
+
+
+def test_section_page_is_small_and_stays_on_loopback(page: Any, live_server: Any,
+                                                     traffic: Any) -> None:
+    start_survey(page, live_server.survey_url)
+    page.wait_for_load_state("networkidle")
+    traffic.reset()
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    weight = sum(size for url, size in traffic.sizes.items()
+                 if traffic.types.get(url) in ("document", "stylesheet"))
+    assert 0 < weight < PAGE_BUDGET, \
+        f"section page HTML+CSS is {weight} bytes (budget {PAGE_BUDGET}): {traffic.sizes}"
+
+    assert any(url.endswith(".css") for url in traffic.requests), "no stylesheet loaded"
+    # (The `page` fixture checks afterwards that no request of any test left 127.0.0.1.)
+
+
+def test_survey_pages_work_without_javascript(new_context: Any, live_server: Any) -> None:
+    """Progressive enhancement at most: start, answer a page and save with JS off."""
+    page = new_context(javascript=False).new_page()
+    page.goto(live_server.survey_url)
+    page.select_option("#role", "manager")
+    page.click("#start")
+    page.wait_for_url(re.compile(r"/section/1$"))
+    page.locator("fieldset.likert").first.locator("input[type=radio]").first.check()
+    page.click("#next")
+    page.wait_for_url(re.compile(r"/section/2$"))
+    assert progress(page)[0] == 2
+    page.click("#save")
+    page.wait_for_url(re.compile(r"/saved$"))
