@@ -10,6 +10,7 @@ from .answers import (
     answers_from_records,
     empty_answers,
     parse_answers,
+    validate_record,
 )
 from .engine import score, threshold_for
 from .model import (
@@ -51,4 +52,5 @@ __all__ = [
     "parse_answers",
     "score",
     "threshold_for",
+    "validate_record",
 ]

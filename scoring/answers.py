@@ -6,6 +6,7 @@ checks cells and builds typed columns, and names the row and column of any probl
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -168,6 +169,54 @@ def answers_from_records(records: Iterable[Mapping[str, Any]], q: Questionnaire)
     if frame.empty:
         frame = pd.DataFrame(columns=[question.key for question in q.questions])
     return parse_answers(frame, q, first_line=1)
+
+
+def validate_record(record: Mapping[str, Any], q: Questionnaire) -> dict[str, str]:
+    """Problems in one respondent's answers, per key, by the same rules as parse_answers.
+
+    Plain Python rather than a DataFrame: the web checks every page with it, and one
+    person's answers do not need pandas.
+    """
+    errors: dict[str, str] = {}
+    for key, value in record.items():
+        if key in ("respondent", "team"):
+            continue
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if key == "role":
+            if value not in ROLES:
+                errors[key] = f"unknown role {value!r}; use one of {', '.join(ROLES)}"
+            continue
+        if key == "duration_seconds":
+            number = _as_number(value)
+            if number is None or not math.isfinite(number) or number < 0:
+                errors[key] = f"{value!r} is not a number of seconds"
+            continue
+        try:
+            question = q.question(key)
+        except KeyError:
+            errors[key] = f"unknown column (not a question of {q.ref})"
+            continue
+        scale = q.scales[question.scale]
+        if not scale.scored:
+            continue
+        number = _as_number(value)
+        if number is None or math.isnan(number):
+            errors[key] = f"{value!r} is not a number"
+        elif not math.isfinite(number) or number < scale.min or number > scale.max:
+            errors[key] = f"{value} is outside the scale {scale.min:g}..{scale.max:g}"
+        elif scale.type == "likert" and not number.is_integer():
+            errors[key] = f"{value} is not a whole point of the scale"
+    return errors
+
+
+def _as_number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def empty_answers(q: Questionnaire) -> Answers:

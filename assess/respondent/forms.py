@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from questionnaires import ROLES, Question, Questionnaire
-from scoring.answers import AnswersError, answers_from_records
+from scoring import validate_record
 
 from ..errors import FriendlyError
 from .pages import ROLE_LABELS
@@ -112,8 +112,7 @@ def parse_page(form: MultiDict, q: Questionnaire, questions: tuple[Question, ...
 
 def check_with_scoring(values: dict[str, object], q: Questionnaire) -> None:
     """The scoring engine's validator has the last word; disagreement is a 400."""
-    record = {question.key: "" for question in q.scored_questions} | values
-    try:
-        answers_from_records([record], q)
-    except AnswersError as exc:
-        raise bad_request(f"The answers were not accepted: {exc}.") from None
+    errors = validate_record(values, q)
+    if errors:
+        key, problem = next(iter(errors.items()))
+        raise bad_request(f"The answers were not accepted: column {key!r}: {problem}.")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from scoring import AnswersError, answers_from_records, parse_answers
+from scoring import AnswersError, answers_from_records, parse_answers, validate_record
 
 
 def parse(q, header, *rows):
@@ -59,3 +61,28 @@ def test_answers_from_records_validates_like_the_csv(mini):
         answers_from_records([{"tm_a": 7}], mini)
     with pytest.raises(AnswersError, match="unknown column"):
         answers_from_records([{"nope": 1}], mini)
+
+
+CELLS = ["", "1", "3", "5", "0", "6", "2.5", "x", "nan", "inf", "-1", "7", "90", "91", " 4 "]
+
+
+@settings(max_examples=200, deadline=None)
+@given(tm=st.sampled_from(CELLS), gap=st.sampled_from(CELLS),
+       role=st.sampled_from(["", "rep", "boss"]))
+def test_single_record_validator_agrees_with_the_csv_validator(mini, tm, gap, role):
+    record = {"tm_a": tm, "pr_gap": gap, "role": role}
+    problems = validate_record(record, mini)
+    try:
+        answers_from_records([record], mini)
+        rejected = None
+    except AnswersError as exc:
+        rejected = exc
+    assert bool(problems) == (rejected is not None)
+    if rejected is not None:
+        assert rejected.column in problems
+        assert problems[rejected.column] in str(rejected)
+
+
+def test_single_record_validator_names_unknown_keys(mini):
+    assert validate_record({"nope": 1, "open_note": "fine"}, mini) == {
+        "nope": "unknown column (not a question of mini-team@1)"}
