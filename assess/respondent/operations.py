@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from questionnaires import Questionnaire
 
@@ -47,7 +48,10 @@ def invitation_by_token(token: str) -> Invitation | None:
 def draft_by_token(token: str) -> Draft | None:
     if not plausible(token):
         return None
-    draft = db.session.scalar(sa.select(Draft).filter_by(token_hash=hash_token(token)))
+    # The round and its questionnaire are needed on every page: one query, not three.
+    draft = db.session.scalar(
+        sa.select(Draft).filter_by(token_hash=hash_token(token))
+        .options(joinedload(Draft.round).joinedload(Round.questionnaire)))
     if draft is not None and draft.expires_on < today():
         return None
     return draft

@@ -27,6 +27,16 @@ class Page:
 
 def pages(q: Questionnaire, role: str | None) -> list[Page]:
     """One page per section that has a question for this role (all questions if no sections)."""
+    key = (q.key, q.version, q.content_hash, role)
+    if key not in _PAGES:
+        _PAGES[key] = _pages(q, role)
+    return list(_PAGES[key])
+
+
+_PAGES: dict[tuple[str, int, str, str | None], list[Page]] = {}  # published files are immutable
+
+
+def _pages(q: Questionnaire, role: str | None) -> list[Page]:
     sections = q.sections or (Section(key="", title=q.title),)
     out: list[Page] = []
     for section in sections:
