@@ -70,7 +70,10 @@ def _defaults(app: Flask) -> dict[str, Any]:
         "MAX_FORM_MEMORY_SIZE": 64 * 1024,
         "TEXT_ANSWER_MAX": 2000,
         "RATELIMIT_STORAGE_URI": "memory://",
-        "RATELIMIT_ENTRY": "30 per minute",
+        # Generous: a whole team behind one office address opens the link at once;
+        # tokens carry 128+ bits, so the limit is against floods, not guessing.
+        "RATELIMIT_ENTRY": "300 per minute",
+        "PROXY_FIX": 0,  # number of trusted reverse proxies in front (X-Forwarded-For)
         "RATELIMIT_HEADERS_ENABLED": False,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -82,6 +85,13 @@ def _defaults(app: Flask) -> dict[str, Any]:
 
 def _finish_config(app: Flask) -> None:
     from .database import normalise_url
+
+    proxies = int(app.config["PROXY_FIX"])
+    if proxies > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,  # type: ignore
+                                x_host=proxies)
 
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):

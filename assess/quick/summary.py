@@ -24,9 +24,10 @@ class Rung:
 @dataclass(frozen=True)
 class Cause:
     title: str
-    explanation: str
+    explanation: str  # the rule's "why a cause", shown once per rule
     kind: str
     symptoms: tuple[str, ...]
+    detail: str = ""  # what the weak dimension covers, in the questionnaire's words
 
 
 @dataclass(frozen=True)
@@ -91,9 +92,25 @@ def summarise(q: Questionnaire, result: Result, *, causes: int = 3,
         buckets=tuple(buckets),
         rungs=tuple(reversed(rungs)),
         root_rung=root_rung,
-        causes=tuple(Cause(c.title, c.explanation, c.kind,
-                           tuple(title_of.get(s, s) for s in c.symptoms))
-                     for c in result.root_causes[:causes]),
+        causes=_causes(q, result, causes, title_of),
         fixes=tuple(FixView(f.text, OWNER_LABELS.get(f.owner, f.owner), f.horizon_days)
                     for f in result.fixes[:fixes]),
     )
+
+
+def _causes(q: Questionnaire, result: Result, count: int,
+            title_of: dict[str, str]) -> tuple[Cause, ...]:
+    """The top causes; a rule's explanation is shown with its first cause only, so three
+    weak buckets do not repeat the same paragraph."""
+    out = []
+    explained: set[str] = set()
+    for c in result.root_causes[:count]:
+        detail = ""
+        if c.dimensions:
+            dim = q.dimension(c.dimensions[0])
+            detail = dim.description
+        explanation = "" if c.rule in explained else c.explanation
+        explained.add(c.rule)
+        out.append(Cause(c.title, explanation, c.kind,
+                         tuple(title_of.get(s, s) for s in c.symptoms), detail))
+    return tuple(out)

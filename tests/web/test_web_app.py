@@ -111,6 +111,17 @@ def test_entry_is_rate_limited(app_factory, make_round):
     assert "Too many attempts" in client.get(f"/s/{r.link}").get_data(as_text=True)
 
 
+def test_rate_limit_counts_each_client_behind_a_trusted_proxy(app_factory):
+    app = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_ENTRY="2 per minute", PROXY_FIX=1)
+    client = app.test_client()
+
+    def get(address: str) -> int:
+        return client.get("/i/guess", headers={"X-Forwarded-For": address}).status_code
+
+    assert [get("10.0.0.1") for _ in range(3)] == [404, 404, 429]
+    assert get("10.0.0.2") == 404  # another person in the same office is not blocked
+
+
 def test_error_pages_are_friendly(client):
     response = client.get("/no/such/page")
     assert response.status_code == 404 and "could not find" in response.get_data(as_text=True)
