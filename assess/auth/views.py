@@ -5,9 +5,11 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from .. import reporting
+from ..errors import FriendlyError
 from ..extensions import db, limiter
 from . import operations as ops
 from .forms import LoginForm, LogoutForm
@@ -67,3 +69,19 @@ def logout():
 def console():
     return render_template("console/home.html", rounds=ops.rounds_of(current_user),
                            logout_form=LogoutForm())
+
+
+@bp.get("/console/rounds/<int:round_id>/report.pdf")
+@login_required
+def round_report(round_id: int):
+    """The branded root-cause report of one of the consultant's rounds."""
+    try:
+        report = reporting.prepare(round_id, current_user.id)
+    except reporting.ReportRefused as exc:
+        raise FriendlyError(404 if "no round" in str(exc) else 409,
+                            "No report for this round yet", str(exc)) from None
+    pdf = reporting.team_pdf(report)
+    name = f"report-round-{round_id}.pdf"
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             "Cache-Control": "private, no-store"})

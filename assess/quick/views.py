@@ -110,3 +110,14 @@ def radar(token: str):
                     size_px=360)
     return Response(png, mimetype="image/png",
                     headers={"Cache-Control": "private, max-age=86400"})
+
+
+@bp.get("/result/<token>/report.pdf")
+def report(token: str):
+    from ..report import build_quick_report
+
+    q, scored = ops.result_of(_result_row(token))
+    pdf = build_quick_report(scored, q)
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": 'attachment; filename="ceo-quick-check.pdf"',
+                             "Cache-Control": "private, no-store"})

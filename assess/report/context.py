@@ -100,6 +100,9 @@ def _dimension_rows(result: Result, q: Questionnaire, group: str) -> list[dict[s
 
 
 def _bars(out: Charts, name: str, rows: list[dict[str, Any]], k: int) -> str:
+    """The chart's image name; empty when the questionnaire has no such dimensions."""
+    if not rows:
+        return ""
     return out.add(name, charts.bars_png(
         [r["title"] for r in rows], [r["score"] for r in rows],
         ns=[r["n"] for r in rows], sds=[r["sd"] for r in rows],

@@ -1,0 +1,95 @@
+"""Rounds in the database -> scored results -> PDF reports.
+
+Shared by the console download and `assess report --all-rounds`, so both produce the
+same document; the PDF itself is built by `assess.report`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import sqlalchemy as sa
+
+from questionnaires import Questionnaire
+from scoring import Answers, Result, parse_answers, score
+
+from . import questionnaire_store
+from .extensions import db
+from .models import Organisation, QuestionnaireVersion, Response, Round
+
+
+class ReportRefused(Exception):
+    """The round cannot be reported (unknown, not yours, or under its threshold)."""
+
+
+@dataclass(frozen=True)
+class RoundReport:
+    round_id: int
+    organisation: str
+    round_name: str
+    q: Questionnaire
+    result: Result
+    previous: tuple[tuple[str, Result], ...]
+    consultant: str
+
+
+def round_answers(round_: Round, q: Questionnaire) -> Answers:
+    """Every stored response of a round as Answers in q's keys (older versions mapped)."""
+    rows = db.session.scalars(sa.select(Response).where(Response.round_id == round_.id)
+                              .order_by(Response.id)).all()
+    records = [{"respondent": r.id, "role": r.role or "", "team": r.team or "",
+                **{k: "" if v is None else str(v) for k, v in r.answers.items()}}
+               for r in rows]
+    columns = ["respondent", "role", "team", *(question.key for question in
+                                                questionnaire_store.of(round_.questionnaire)
+                                                .questions)]
+    frame = pd.DataFrame(records, columns=columns, dtype=object).fillna("")
+    return parse_answers(frame, q, apply_lineage=round_.questionnaire.version != q.version)
+
+
+def earlier_rounds(round_: Round) -> list[Round]:
+    """Closed rounds of the same organisation and questionnaire, oldest first."""
+    return list(db.session.scalars(
+        sa.select(Round).join(QuestionnaireVersion)
+        .where(Round.organisation_id == round_.organisation_id, Round.id != round_.id,
+               Round.opens_at < round_.opens_at,
+               QuestionnaireVersion.key == round_.questionnaire.key)
+        .order_by(Round.opens_at)).all())
+
+
+def prepare(round_id: int, consultant_id: int | None = None, *,
+            by: str | None = "role") -> RoundReport:
+    """Score a round (and its earlier rounds for the trend); refuse under the threshold."""
+    round_ = db.session.get(Round, round_id)
+    if round_ is None or (consultant_id is not None
+                          and round_.organisation.consultant_id != consultant_id):
+        raise ReportRefused(f"no round with id {round_id}")
+    q = questionnaire_store.of(round_.questionnaire)
+    answers = round_answers(round_, q)
+    k = round_.min_group_size
+    if len(answers) < k:
+        raise ReportRefused(f"round {round_id} has {len(answers)} response(s); a report needs "
+                            f"at least {k} (the round's anonymity threshold)")
+    previous: list[tuple[str, Result]] = []
+    last: Answers | None = None
+    for earlier in earlier_rounds(round_):
+        old = round_answers(earlier, q)
+        if len(old) >= earlier.min_group_size:
+            previous.append((earlier.title, score(old, q, min_group_size=earlier.min_group_size)))
+            last = old
+    result = score(answers, q, by=by, previous=last, min_group_size=k)
+    org: Organisation = round_.organisation
+    consultant = org.consultant.name if org.consultant else ""
+    return RoundReport(round_.id, org.name, round_.title, q, result, tuple(previous),
+                       consultant)
+
+
+def team_pdf(report: RoundReport, *, page_size: str = "A4") -> bytes:
+    from .report import Branding, build_team_report
+
+    return build_team_report(report.result, report.q, org=report.organisation,
+                             round_name=report.round_name,
+                             consultant=Branding(name=report.consultant) if report.consultant
+                             else None,
+                             previous_results=report.previous, page_size=page_size)

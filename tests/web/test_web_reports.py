@@ -1,0 +1,74 @@
+"""PDF downloads: the CEO's quick report and the consultant's round report."""
+
+from __future__ import annotations
+
+import io
+
+import pypdf
+
+from assess.models import Organisation, Round
+
+PAGE1 = {"c_customers": "4", "c_crm": "2", "c_gap": "12", "c_leads": "3"}
+PAGE2 = {"c_belief": "2", "c_desire": "4"}
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+
+
+def test_quick_result_offers_its_pdf(client):
+    done = client.post("/quick/answer", data=PAGE1 | PAGE2 | {"page": "2"})
+    result_url = done.headers["Location"]
+    html = client.get(result_url).get_data(as_text=True)
+    assert f'href="{result_url}/report.pdf"' in html
+    response = client.get(f"{result_url}/report.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF")
+    assert "private" in response.headers["Cache-Control"]
+    assert client.get("/quick/result/not-a-token/report.pdf").status_code == 404
+
+
+def _sign_in(app, client, round_id: int, *, own: bool = True) -> None:
+    from assess.extensions import db
+    from assess.models import Consultant
+
+    with app.app_context():
+        person = Consultant(email="c@example.com", name="Clara Consulting")
+        person.set_password("s3cret-pass")
+        db.session.add(person)
+        db.session.flush()
+        if own:
+            db.session.get(Organisation, db.session.get(Round, round_id).organisation_id) \
+                .consultant_id = person.id
+        db.session.commit()
+    assert client.post("/login", data={"email": "c@example.com",
+                                       "password": "s3cret-pass"}).status_code == 302
+
+
+def test_round_report_for_its_consultant(app, client, make_round, complete):
+    r = make_round(min_group_size=3)
+    for _ in range(3):
+        complete(f"/s/{r.link}")
+    assert client.get(f"/console/rounds/{r.id}/report.pdf").status_code == 302  # sign in
+    _sign_in(app, client, r.id)
+    html = client.get("/console/").get_data(as_text=True)
+    assert f'href="/console/rounds/{r.id}/report.pdf"' in html
+    response = client.get(f"/console/rounds/{r.id}/report.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = pdf_text(response.data)
+    assert "Test Org" in text and "Clara Consulting" in text
+
+
+def test_round_report_refused_under_threshold_and_for_others(app, client, make_round,
+                                                               complete):
+    small = make_round(min_group_size=3)
+    complete(f"/s/{small.link}")
+    _sign_in(app, client, small.id)
+    refused = client.get(f"/console/rounds/{small.id}/report.pdf")
+    assert refused.status_code == 409
+    assert "anonymity threshold" in refused.get_data(as_text=True)
+    other = make_round(min_group_size=3)
+    for _ in range(3):
+        complete(f"/s/{other.link}")
+    assert client.get(f"/console/rounds/{other.id}/report.pdf").status_code == 404
+    assert client.get("/console/rounds/9999/report.pdf").status_code == 404
