@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 from flask import Flask
 
 from .extensions import db
@@ -45,4 +46,20 @@ def install_engine_hooks(app: Flask) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN" if _read_only_request() else "BEGIN IMMEDIATE")
+
+
+def _read_only_request() -> bool:
+    """GET and HEAD pages only read: in WAL mode they need no write lock, so they run
+    beside writers instead of queueing behind them. Everything else (POSTs, commands)
+    takes the write lock up front."""
+    from flask import has_request_context, request
+
+    return has_request_context() and request.method in ("GET", "HEAD")
+
+
+@sa.event.listens_for(sa.orm.Session, "before_flush")
+def _no_writes_on_get(session: sa.orm.Session, _context: Any, _instances: Any) -> None:
+    """GET pages run without the SQLite write lock: a write there is a bug, caught here."""
+    if _read_only_request() and (session.new or session.dirty or session.deleted):
+        raise RuntimeError("a GET request tried to write to the database")

@@ -21,11 +21,12 @@ def demo(base_url: str) -> None:
     app = cli_app()
     try:
         prepare_database(app)
-        with app.test_request_context("/", base_url=base_url.rstrip("/") + "/"):
+        with app.app_context():
             try:
                 info = demo_data.seed(app.config["SECRET_KEY"])
             except QuestionnaireError as exc:
                 raise BadInput(f"cannot create the demo: {exc}") from None
+        with app.test_request_context("/", base_url=base_url.rstrip("/") + "/"):
             survey = url_for("respondent.shared_link", token=info.link_token, _external=True)
             ceo = url_for("quick.start", _external=True)
     finally:

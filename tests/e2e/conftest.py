@@ -92,8 +92,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     prepare_database(app)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     base_url = f"http://127.0.0.1:{server.server_port}"
-    with app.test_request_context("/", base_url=base_url + "/"):
+    with app.app_context():
         info = demo_data.seed(SECRET)
+        db.session.remove()
+    with app.test_request_context("/", base_url=base_url + "/"):
         survey_url = url_for("respondent.shared_link", token=info.link_token, _external=True)
         ceo_url = url_for("quick.start", _external=True)
         db.session.remove()
