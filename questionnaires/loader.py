@@ -364,7 +364,22 @@ def _parse_scales(errors: _Errors, value: Any) -> dict[str, Scale]:
     return scales
 
 
+_FIELDS = {
+    "groups": {"key", "title", "weight"},
+    "dimensions": {"key", "group", "title", "weight", "description"},
+    "sections": {"key", "title", "intro"},
+    "questions": {"key", "dimension", "scale", "text", "weight", "reverse", "audiences",
+                  "section", "required", "help"},
+    "fixes": {"key", "dimension", "rule", "text", "owner", "horizon_days"},
+    "rules": {"key", "type", "kind", "title", "explanation", "dimensions", "people", "group",
+              "ecosystem_group", "question", "stat", "above", "below", "threshold",
+              "sd_above"},
+}
+
+
 def _weighted_items(errors: _Errors, name: str, value: Any) -> list[tuple[str, dict]]:
+    """The items of a list of mappings, each labelled for messages; unknown fields (often
+    a comma in unquoted YAML flow text) are errors."""
     out = []
     for i, item in enumerate(_list(errors, name, value)):
         item = _mapping(errors, f"{name}[{i}]", item)
@@ -372,6 +387,11 @@ def _weighted_items(errors: _Errors, name: str, value: Any) -> list[tuple[str, d
             continue
         key = item.get("key")
         label = f"{name}[{i}]" + (f" ({key})" if isinstance(key, str) else "")
+        for field_name in item:
+            if field_name not in _FIELDS[name]:
+                hint = " (quote text that contains a comma)" if \
+                    item[field_name] is None else ""
+                errors.add(f"{label}.{field_name}", f"unknown field{hint}")
         out.append((label, item))
     _unique(errors, name, [item.get("key") for _, item in out if isinstance(item.get("key"), str)])
     return out
@@ -432,12 +452,7 @@ def _parse_questions(errors: _Errors, value: Any, scales: dict[str, Scale],
     dim_keys = {d.key for d in dimensions}
     section_keys = {s.key for s in sections}
     questions = []
-    allowed = {"key", "dimension", "scale", "text", "weight", "reverse", "audiences", "section",
-               "required", "help"}
     for path, item in _weighted_items(errors, "questions", value):
-        for name in item:
-            if name not in allowed:
-                errors.add(f"{path}.{name}", "unknown field")
         key = item.get("key")
         if not isinstance(key, str) or not _KEY.match(key):
             errors.add(f"{path}.key", "must be a snake_case key")

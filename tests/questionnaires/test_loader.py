@@ -129,3 +129,12 @@ def test_refs():
         load_ref("team-ecosystem@9")
     with pytest.raises(QuestionnaireError, match="KEY@VERSION"):
         load_ref("team ecosystem@x")
+
+
+def test_a_comma_in_unquoted_flow_text_is_caught():
+    data = yaml.safe_load(MINI.read_text().replace("{key: one, title: One}",
+                                                   "{key: one, title: One, two and three}"))
+    with pytest.raises(QuestionnaireError) as err:
+        parse(data, source="x.yaml")
+    assert "sections[0] (one).two and three: unknown field (quote text that contains a comma)" \
+        in str(err.value)
