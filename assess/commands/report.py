@@ -53,11 +53,12 @@ def _write(out: str | Path, data: bytes) -> None:
 
 
 @click.command("report")
-@click.argument("answers", type=click.Path(dir_okay=False))
-@click.option("--questionnaire", "ref", required=True, metavar="KEY@VERSION",
+@click.argument("answers", type=click.Path(dir_okay=False), required=False)
+@click.option("--questionnaire", "ref", metavar="KEY@VERSION",
               help="e.g. team-ecosystem@1 (ceo-quick@1 gives the CEO quick report)")
-@click.option("--org", required=True, help="organisation named on the cover")
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="PDF to write")
+@click.option("--org", help="organisation named on the cover")
+@click.option("--out", required=True, type=click.Path(),
+              help="PDF to write (with --all-rounds: a folder)")
 @click.option("--previous", type=click.Path(dir_okay=False),
               help="answers of the previous round, for the trend")
 @click.option("--by", type=click.Choice(["role", "team"]), default="role", show_default=True,
@@ -67,14 +68,31 @@ def _write(out: str | Path, data: bytes) -> None:
 @click.option("--consultant", default="", help="consultant name for the cover")
 @click.option("--logo", type=click.Path(dir_okay=False), help="consultant logo (PNG/JPEG)")
 @click.option("--colour", default="#1f5f8b", show_default=True, help="accent colour")
-def report(answers: str, ref: str, org: str, out: str, previous: str | None, by: str,
-           round_name: str, page_size: str, consultant: str, logo: str | None,
-           colour: str) -> None:
-    """Build the diagnostic PDF report of ANSWERS (an answers CSV)."""
+@click.option("--all-rounds", is_flag=True,
+              help="every round in the database with enough answers, in parallel")
+@click.option("--for", "for_email", metavar="EMAIL",
+              help="with --all-rounds: only this consultant's clients")
+@click.option("--jobs", type=click.IntRange(min=1), default=min(2, os.cpu_count() or 1),
+              show_default=True, help="with --all-rounds: worker processes")
+def report(answers: str | None, ref: str | None, org: str | None, out: str,
+           previous: str | None, by: str, round_name: str, page_size: str, consultant: str,
+           logo: str | None, colour: str, all_rounds: bool, for_email: str | None,
+           jobs: int) -> None:
+    """Build the diagnostic PDF report of ANSWERS (an answers CSV), or of every round."""
+    if all_rounds:
+        if answers or ref or org or previous:
+            raise BadInput("--all-rounds reads the rounds from the database: give no ANSWERS, "
+                           "--questionnaire, --org or --previous")
+        _all_rounds(Path(out), for_email, page_size, jobs)
+        return
+    if not answers:
+        raise BadInput("give an ANSWERS csv (or --all-rounds)")
+    if not ref:
+        raise BadInput("--questionnaire is required with an ANSWERS csv")
+    if not org or not org.strip():
+        raise BadInput("--org: the organisation name must not be empty")
     q = questionnaire_option(ref)
     branding = _branding(consultant, logo, colour)
-    if not org.strip():
-        raise BadInput("--org: the organisation name must not be empty")
     try:
         data = render_csv(answers, q, org=org, round_name=round_name, previous=previous,
                           by=by, consultant=branding, page_size=page_size)
@@ -82,6 +100,77 @@ def report(answers: str, ref: str, org: str, out: str, previous: str | None, by:
         raise BadInput(str(exc)) from None
     _write(out, data)
     click.echo(f"wrote {out} ({len(data) // 1024} KB)")
+
+
+def _round_report(round_id: int, target: Path, page_size: str) -> tuple[int, str | None]:
+    """Runs in a worker process: its own app and database connection."""
+    from .. import reporting
+    from ..bootstrap import cli_app, release
+
+    app = cli_app()
+    try:
+        with app.app_context():
+            report = reporting.prepare(round_id)
+            target.write_bytes(reporting.team_pdf(report, page_size=page_size))
+        return round_id, None
+    except (reporting.ReportRefused, ReportError, OSError) as exc:
+        return round_id, str(exc)
+    finally:
+        release(app)
+
+
+def _all_rounds(out: Path, for_email: str | None, page_size: str, jobs: int) -> None:
+    import sqlalchemy as sa
+
+    from ..bootstrap import cli_app, prepare_database, release
+    from ..extensions import db
+    from ..models import Consultant, Organisation, Response, Round
+
+    app = cli_app()
+    try:
+        prepare_database(app)
+        with app.app_context():
+            query = (sa.select(Round.id, Organisation.name, Round.title, Round.min_group_size,
+                               sa.func.count(Response.id))
+                     .join(Organisation).outerjoin(Response, Response.round_id == Round.id)
+                     .group_by(Round.id, Organisation.name, Round.title, Round.min_group_size)
+                     .order_by(Round.id))
+            if for_email:
+                consultant = db.session.scalar(sa.select(Consultant).filter_by(
+                    email=for_email.strip().lower()))
+                if consultant is None:
+                    raise BadInput(f"--for: no consultant with e-mail {for_email}")
+                query = query.where(Organisation.consultant_id == consultant.id)
+            rounds = db.session.execute(query).all()
+    finally:
+        release(app)
+    ready = [r for r in rounds if r[4] >= r[3]]
+    for round_id, org, title, k, count in rounds:
+        if count < k:
+            click.echo(f"skipped round {round_id} ({org}, {title}): {count} of the {k} "
+                       "answers a report needs")
+    if not ready:
+        raise BadInput("no round has enough answers for a report")
+    out.mkdir(parents=True, exist_ok=True)
+    targets = {r[0]: out / f"{_slug(r[1])}__{_slug(r[2])}__round-{r[0]}.pdf" for r in ready}
+    failures = []
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool, \
+            click.progressbar(length=len(ready), label="reports") as bar:
+        futures = [pool.submit(_round_report, round_id, targets[round_id], page_size)
+                   for round_id in targets]
+        for future in as_completed(futures):
+            round_id, error = future.result()
+            if error:
+                failures.append(f"round {round_id}: {error}")
+            bar.update(1)
+    click.echo(f"wrote {len(ready) - len(failures)} of {len(ready)} reports to {out}")
+    if failures:
+        raise BadInput("\n".join(failures))
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:60] or "untitled"
 
 
 @dataclass(frozen=True)

@@ -72,3 +72,35 @@ def test_round_report_refused_under_threshold_and_for_others(app, client, make_r
         complete(f"/s/{other.link}")
     assert client.get(f"/console/rounds/{other.id}/report.pdf").status_code == 404
     assert client.get("/console/rounds/9999/report.pdf").status_code == 404
+
+
+def test_report_all_rounds_from_the_database(app, make_round, complete, cli_env, monkeypatch,
+                                             tmp_path):
+    from click.testing import CliRunner
+
+    from assess.cli import main
+
+    from .test_web_commands import WEB_QUESTIONNAIRES, _dispose_all
+
+    monkeypatch.setenv("ASSESS_QUESTIONNAIRES_ROOT", str(WEB_QUESTIONNAIRES))
+    ready = make_round(min_group_size=3)
+    for _ in range(3):
+        complete(f"/s/{ready.link}")
+    small = make_round(min_group_size=3)
+    complete(f"/s/{small.link}")
+    out = tmp_path / "reports"
+    try:
+        done = CliRunner().invoke(main, ["report", "--all-rounds", "--out", str(out),
+                                         "--jobs", "1"])
+    finally:
+        _dispose_all()
+    assert done.exit_code == 0, done.output
+    assert f"skipped round {small.id} (Test Org, Test round): 1 of the 3" in done.output
+    files = sorted(p.name for p in out.iterdir())
+    assert files == [f"Test-Org__Test-round__round-{ready.id}.pdf"]
+    assert "Test Org" in pdf_text((out / files[0]).read_bytes())
+    refused = CliRunner().invoke(main, ["report", "--all-rounds", "--out", str(out),
+                                        "--for", "nobody@example.com"])
+    assert refused.exit_code == 2 and "no consultant" in refused.output
+    both = CliRunner().invoke(main, ["report", "x.csv", "--all-rounds", "--out", str(out)])
+    assert both.exit_code == 2
