@@ -106,8 +106,12 @@ def radar_png(labels: list[str], values: list[float | None], *, size_px: int = 6
     if len(labels) < 3:
         raise ValueError("a radar needs at least three axes")
     side = size_px / 100
+    # Small web images are shown at phone width: keep labels readable (>= ~12 CSS px).
+    scale = max(1.0, 520 / size_px)
+    text_size, wrap = 7 * scale, int(18 / scale) + 1
+    span = 0.54 / scale ** 0.6
     fig = _figure(side, side)
-    ax = fig.add_axes((0.23, 0.2, 0.54, 0.54), projection="polar")
+    ax = fig.add_axes((0.5 - span / 2, 0.47 - span / 2, span, span), projection="polar")
     count = len(labels)
     angles = [2 * math.pi * i / count for i in range(count)]
     closed = angles + angles[:1]
@@ -141,7 +145,7 @@ def radar_png(labels: list[str], values: list[float | None], *, size_px: int = 6
         cos, sin = math.sin(angle), math.cos(angle)  # clockwise from the top
         ha = "center" if abs(cos) < 0.3 else ("left" if cos > 0 else "right")
         va = "center" if abs(sin) < 0.3 else ("bottom" if sin > 0 else "top")
-        ax.text(angle, 112, f"{_wrap(text, 18)}\n{shown}", ha=ha, va=va, fontsize=7,
+        ax.text(angle, 112, f"{_wrap(text, wrap)}\n{shown}", ha=ha, va=va, fontsize=text_size,
                 color=INK, linespacing=1.15)
     ax.set_ylim(0, 100)
     ax.set_xlim(0, 2 * math.pi)
