@@ -6,9 +6,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -153,18 +155,27 @@ def _all_rounds(out: Path, for_email: str | None, page_size: str, jobs: int) -> 
         raise BadInput("no round has enough answers for a report")
     out.mkdir(parents=True, exist_ok=True)
     targets = {r[0]: out / f"{_slug(r[1])}__{_slug(r[2])}__round-{r[0]}.pdf" for r in ready}
+    _in_parallel(_round_report, [(round_id, target, page_size)
+                                 for round_id, target in targets.items()], jobs, out,
+                 label=lambda round_id: f"round {round_id}")
+
+
+def _in_parallel(work: Callable[..., tuple[Any, str | None]], tasks: list[tuple],
+                 jobs: int, out: Path | str, *, label: Callable[[Any], str] = str) -> None:
+    """Run report jobs in worker processes with a progress bar; each returns
+    (what, error or None). All failures are reported together, exit code 2."""
     failures = []
+    # spawn, not fork: forking a process that may hold threads (fonts, pools) can deadlock
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool, \
-            click.progressbar(length=len(ready), label="reports") as bar:
-        futures = [pool.submit(_round_report, round_id, targets[round_id], page_size)
-                   for round_id in targets]
+            click.progressbar(length=len(tasks), label="reports") as bar:
+        futures = [pool.submit(work, *task) for task in tasks]
         for future in as_completed(futures):
-            round_id, error = future.result()
+            what, error = future.result()
             if error:
-                failures.append(f"round {round_id}: {error}")
+                failures.append(f"{label(what)}: {error}")
             bar.update(1)
-    click.echo(f"wrote {len(ready) - len(failures)} of {len(ready)} reports to {out}")
+    click.echo(f"wrote {len(tasks) - len(failures)} of {len(tasks)} reports to {out}")
     if failures:
         raise BadInput("\n".join(failures))
 
@@ -228,18 +239,8 @@ def report_batch(folder: str, ref: str, out_dir: str, by: str, page_size: str,
     if not work:
         raise BadInput(f"{folder}: no .csv files")
     Path(out_dir).mkdir(parents=True, exist_ok=True)
-    failures = []
-    # spawn, not fork: forking a process that may hold threads (fonts, pools) can deadlock
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool, \
-            click.progressbar(length=len(work), label="reports") as bar:
-        futures = [pool.submit(_batch_one, job, ref, by, page_size, branding) for job in work]
-        for future in as_completed(futures):
-            name, error = future.result()
-            if error:
-                failures.append(f"{name}: {error}")
-            bar.update(1)
-    click.echo(f"wrote {len(work) - len(failures)} of {len(work)} reports to {out_dir}")
-    if failures:
-        raise BadInput("\n".join(failures))
+    _in_parallel(_batch_one, [(job, ref, by, page_size, branding) for job in work], jobs,
+                 out_dir)
+
+
 COMMANDS = (report, report_batch)
