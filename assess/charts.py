@@ -96,18 +96,19 @@ def _wrap(label: str, width: int = 16) -> str:
 
 def radar_png(labels: list[str], values: list[float | None], *, size_px: int = 640,
               compare: list[float | None] | None = None, compare_label: str = "",
-              label: str = "", colour: str = ACCENT) -> bytes:
+              label: str = "", colour: str = ACCENT, label_scale: float = 1.0) -> bytes:
     """A 0-100 radar of a few scores; a None value is drawn as a gap at zero, hatched.
 
     `size_px` is the displayed width in CSS pixels; the PNG has twice as many.
+    `label_scale` > 1 enlarges the labels (and shrinks the plot to make room) for images
+    shown small, such as on a phone.
     """
     if len(labels) != len(values):
         raise ValueError("labels and values differ in length")
     if len(labels) < 3:
         raise ValueError("a radar needs at least three axes")
     side = size_px / 100
-    # Small web images are shown at phone width: keep labels readable (>= ~12 CSS px).
-    scale = max(1.0, 520 / size_px)
+    scale = max(1.0, label_scale)
     text_size, wrap = 7 * scale, int(18 / scale) + 1
     span = 0.54 / scale ** 0.6
     fig = _figure(side, side)

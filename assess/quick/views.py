@@ -107,7 +107,7 @@ def radar(token: str):
     q, scored = ops.result_of(_result_row(token))
     summary = summarise(q, scored)
     png = radar_png([b.title for b in summary.buckets], [b.score for b in summary.buckets],
-                    size_px=360)
+                    size_px=360, label_scale=1.45)
     return Response(png, mimetype="image/png",
                     headers={"Cache-Control": "private, max-age=86400"})
 

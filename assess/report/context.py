@@ -116,6 +116,7 @@ def _groups(result: Result) -> list[dict[str, Any]]:
 
 def _causes(result: Result, q: Questionnaire) -> list[dict[str, Any]]:
     causes = []
+    explained: set[str] = set()
     for i, cause in enumerate(result.root_causes, 1):
         evidence = []
         for ev in cause.evidence:
@@ -128,11 +129,15 @@ def _causes(result: Result, q: Questionnaire) -> list[dict[str, Any]]:
         causes.append({
             "number": i, "key": cause.key, "kind": kind(cause.kind), "title": cause.title,
             "explanation": cause.explanation, "severity": cause.severity,
+            "first_of_rule": cause.rule not in explained,
+            "description": q.dimension(cause.dimensions[0]).description
+            if cause.dimensions else "",
             "dimensions": [_title(q, d) for d in cause.dimensions],
             "symptoms": [_title(q, d) for d in cause.symptoms],
             "evidence": evidence,
             "fixes": [f for f in _fixes(result, q) if f["root_cause_key"] == cause.key],
         })
+        explained.add(cause.rule)
     return causes
 
 
