@@ -29,3 +29,17 @@ def test_quick_report_shows_the_ceo_result():
     for cause in result.root_causes[:3]:
         assert cause.title in text
     assert "What the full team survey adds" in text
+
+
+def test_each_cause_says_what_it_covers_and_a_rule_explains_itself_once():
+    from scoring import answers_from_records
+
+    q = load("ceo-quick", 1)
+    record = {x.key: 1 for x in q.scored_questions if q.scales[x.scale].type == "likert"}
+    result = score(answers_from_records([record | {"role": "ceo"}], q), q)
+    assert [c.rule for c in result.root_causes[:3]] == ["ecosystem_first"] * 3
+    text = " ".join(" ".join(pdf_pages(build_quick_report(result, q, generated_on=DAY)))
+                    .split())
+    assert text.count("Why this is a cause:") == 1
+    for cause in result.root_causes[:3]:
+        assert " ".join(q.dimension(cause.dimensions[0]).description.split()) in text
