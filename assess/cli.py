@@ -20,6 +20,7 @@ def main() -> None:
 
 
 main.add_command(score_cmd.score)
+main.add_command(score_cmd.sample)
 main.add_command(questionnaires_cmd.questionnaires)
 for _command in web_cmd.COMMANDS: main.add_command(_command)  # noqa: E701
 for _command in report_cmd.COMMANDS: main.add_command(_command)  # noqa: E701

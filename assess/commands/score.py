@@ -118,3 +118,36 @@ def render_table(result: Result, q: Questionnaire) -> str:
         lines += ["", f"Response quality: {result.quality.straight_lining} straight-lining, "
                       f"{result.quality.too_fast} implausibly fast (kept, not dropped)"]
     return "\n".join(lines)
+
+
+@click.command("sample")
+@click.option("--questionnaire", "ref", default="team-ecosystem", show_default=True,
+              metavar="KEY@VERSION")
+@click.option("-n", "--respondents", type=click.IntRange(1, 1_000_000), default=60,
+              show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--weak", multiple=True, metavar="DIMENSION=SCORE",
+              help="a dimension's true team level, e.g. foundation.belief=40 (repeatable)")
+@click.option("--out", type=click.Path(dir_okay=False), help="CSV to write (default: stdout)")
+def sample(ref: str, respondents: int, seed: int, weak: tuple[str, ...],
+           out: str | None) -> None:
+    """Write a plausible synthetic answers CSV, to try `assess score` and `assess report`."""
+    from scoring.synthetic import synthetic_answers
+
+    q = questionnaire_option(ref)
+    levels = {}
+    for item in weak:
+        key, _, value = item.partition("=")
+        if key not in {d.key for d in q.dimensions}:
+            raise BadInput(f"--weak: unknown dimension {key!r} in {q.ref}")
+        try:
+            levels[key] = float(value)
+        except ValueError:
+            raise BadInput(f"--weak: {item!r} is not DIMENSION=SCORE") from None
+    text = synthetic_answers(q, respondents, seed=seed, levels=levels).to_csv(
+        index=False, lineterminator="\n")
+    if out:
+        with open(out, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    else:
+        click.echo(text, nl=False)

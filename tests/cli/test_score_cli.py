@@ -151,3 +151,16 @@ def test_ceo_self_assessment_against_the_team(runner, answers_csv, tmp_path):
     done = runner.invoke(main, ["score", str(path), "--questionnaire", "team-ecosystem@1",
                                 "--ceo", str(two)])
     assert done.exit_code == 2 and "expected one CEO row" in done.output
+
+
+def test_sample_writes_a_csv_that_scores_with_the_weak_rung_found(runner, tmp_path):
+    out = tmp_path / "sample.csv"
+    done = runner.invoke(main, ["sample", "-n", "80", "--weak", "foundation.belief=35",
+                                "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    scored = runner.invoke(main, ["score", str(out), "--questionnaire", "team-ecosystem@1"])
+    doc = json.loads(scored.output)
+    assert doc["respondents"] == 80
+    assert any(c["dimensions"] == ["foundation.belief"] for c in doc["root_causes"])
+    bad = runner.invoke(main, ["sample", "--weak", "bucket.nope=3"])
+    assert bad.exit_code == 2 and "unknown dimension" in bad.output
