@@ -18,25 +18,28 @@ from .answers import Answers
 from .model import DimensionScore, GroupScore, Overall
 
 
+def score_values(q: Questionnaire, key: str, values: np.ndarray | float) -> np.ndarray:
+    """The formula for one question: raw answers on its scale -> 0..100 (NaN stays NaN).
+
+    Likert: 100*(v-min)/(max-min); number: linear between `points`, clamped at both
+    ends; `reverse` turns s into 100 - s.
+    """
+    question = q.question(key)
+    scale = q.scales[question.scale]
+    values = np.asarray(values, dtype=float)
+    if scale.type == "likert":
+        scored = 100.0 * (values - scale.min) / (scale.max - scale.min)
+    else:
+        scored = np.interp(values, [p[0] for p in scale.points], [p[1] for p in scale.points])
+    return 100.0 - scored if question.reverse else scored
+
+
 def item_scores(answers: Answers, q: Questionnaire) -> np.ndarray:
     """Respondents x scored questions, each answer mapped to 0..100 (NaN = skipped)."""
     raw = answers.values.to_numpy(dtype=float, copy=True)
     out = np.empty_like(raw)
     for j, key in enumerate(answers.values.columns):
-        question = q.question(key)
-        scale = q.scales[question.scale]
-        column = raw[:, j]
-        if scale.type == "likert":
-            scored = 100.0 * (column - scale.min) / (scale.max - scale.min)
-            if question.reverse:
-                scored = 100.0 - scored
-        else:
-            xs = np.array([p[0] for p in scale.points])
-            ys = np.array([p[1] for p in scale.points])
-            scored = np.interp(column, xs, ys)  # clamps at both ends; NaN stays NaN
-            if question.reverse:
-                scored = 100.0 - scored
-        out[:, j] = scored
+        out[:, j] = score_values(q, key, raw[:, j])
     return out
 
 

@@ -19,6 +19,7 @@ from .core import (
     item_scores,
     respondent_dimensions,
     roll_up,
+    score_values,
 )
 from .model import (
     Agreement,
@@ -78,7 +79,7 @@ def score(answers: Answers, q: Questionnaire, *, by: str | None = None,
     facts = Facts(
         q=q, dimensions=by_key,
         items={i.key: i for i in item_results},
-        item_score_of=lambda key, value: _score_value(q, key, value),
+        item_score_of=lambda key, value: float(score_values(q, key, value)),
         gaps=gaps,
         disagreements=[(a.dimension, a.sd or 0.0, a.n) for a in agreement if a.flagged],
     )
@@ -94,18 +95,6 @@ def score(answers: Answers, q: Questionnaire, *, by: str | None = None,
         fixes=fixes, gaps=gaps, agreement=agreement, trend=trend, quality=quality,
         reliability=reliability(answers, q, items, k),
     )
-
-
-def _score_value(q: Questionnaire, key: str, value: float) -> float:
-    """The 0..100 item score of one raw value of a question."""
-    question = q.question(key)
-    scale = q.scales[question.scale]
-    if scale.type == "likert":
-        result = 100.0 * (value - scale.min) / (scale.max - scale.min)
-    else:
-        result = float(np.interp(value, [p[0] for p in scale.points],
-                                 [p[1] for p in scale.points]))
-    return 100.0 - result if question.reverse else result
 
 
 def item_summary(answers: Answers, q: Questionnaire, items: np.ndarray,
