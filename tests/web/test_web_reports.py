@@ -8,8 +8,7 @@ import pypdf
 
 from assess.models import Organisation, Round
 
-PAGE1 = {"c_customers": "4", "c_crm": "2", "c_gap": "12", "c_leads": "3"}
-PAGE2 = {"c_belief": "2", "c_desire": "4"}
+from .test_web_quick import finish
 
 
 def pdf_text(data: bytes) -> str:
@@ -17,8 +16,7 @@ def pdf_text(data: bytes) -> str:
 
 
 def test_quick_result_offers_its_pdf(client):
-    done = client.post("/quick/answer", data=PAGE1 | PAGE2 | {"page": "2"})
-    result_url = done.headers["Location"]
+    result_url = finish(client)
     html = client.get(result_url).get_data(as_text=True)
     assert f'href="{result_url}/report.pdf"' in html
     response = client.get(f"{result_url}/report.pdf")
