@@ -145,12 +145,13 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
+    from .console.views import bp as console_bp
     from .quick.views import bp as quick_bp
     from .respondent.views import bp as respondent_bp
+    from .site.views import bp as site_bp
 
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(respondent_bp)
-    app.register_blueprint(quick_bp)
+    for blueprint in (site_bp, auth_bp, console_bp, respondent_bp, quick_bp):
+        app.register_blueprint(blueprint)
 
 
 def register_errorhandlers(app: Flask) -> None:

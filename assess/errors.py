@@ -1,10 +1,105 @@
-"""Friendly error pages. Every error a visitor can cause gets a page that says what to do."""
+"""Refusals a visitor can cause, and the pages that explain them.
+
+Operations raise the domain exceptions below (plain Python, usable from the CLI too);
+`register` maps each class to a page, so no view matches exception text to pick a status.
+Every page says what happened in plain words and what to do next; no codes, no library
+messages.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
+
+
+class AppError(Exception):
+    """A refusal with a message fit to show to the person who caused it."""
+
+    status = 400
+    title = "Something in that request was not right"
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class BadForm(AppError):
+    """A form no honest page can produce (unknown fields, values off a scale)."""
+
+    title = "Something in that form was not right"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message + " Nothing was saved. Go back and try again.")
+
+
+class UnknownLink(AppError):
+    status = 404
+    title = "We don't recognise this link"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Check that you opened the whole link from your message: links are long and "
+            "sometimes get cut off. If it still does not work, ask the person who sent it.")
+
+
+class DraftGone(AppError):
+    status = 404
+    title = "This link is not active"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "If you already submitted your answers: thank you, they are safely stored and this "
+            "link has done its job. Otherwise the link may be incomplete or may have expired "
+            "(unsent answers are kept for 30 days).")
+
+
+class InvitationUsed(AppError):
+    status = 410
+    title = "This invitation has already been used"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Your answers from this invitation were already sent, so it cannot start the "
+            "survey again. Thank you for taking part. If you did not send them yourself, let "
+            "the person who invited you know.")
+
+
+class RoundNotOpen(AppError):
+    """The survey exists but is not taking answers now."""
+
+    def __init__(self, state: str, opens_at: datetime | None = None) -> None:
+        self.state = state
+        if state == "not_open" and opens_at is not None:
+            self.status, self.title = 403, "This survey is not open yet"
+            super().__init__(f"It opens on {opens_at:%d %B %Y}. Your link will work from "
+                             "then: keep it and come back.")
+        else:
+            self.status, self.title = 410, "This survey has closed"
+            super().__init__("Answers are no longer being collected for this survey. Thank "
+                             "you for your time.")
+
+
+class NotFound(AppError):
+    """An object that does not exist, or that this account may not see (same answer)."""
+
+    status = 404
+    title = "We could not find that"
+
+
+class BelowThreshold(AppError):
+    """Results would reveal individuals: fewer answers than the anonymity threshold."""
+
+    status = 409
+    title = "Not enough answers yet"
+
+    def __init__(self, what: str, n: int, k: int) -> None:
+        self.n, self.k = n, k
+        super().__init__(f"{what} has {n} answer(s); results need at least {k} (the "
+                         "anonymity threshold), so that nobody's answers can be singled out.")
+
 
 TITLES = {
     400: "Something in that request was not right",
@@ -16,61 +111,36 @@ TITLES = {
     429: "Too many attempts",
     500: "Something went wrong on our side",
 }
+MESSAGES = {
+    404: "Check the address, or go back to the start page.",
+    405: "That page cannot be used this way. Go back and use the buttons on the page.",
+    413: "The form you sent is larger than we accept. Shorten your longest answers and try "
+         "again.",
+    429: "You opened links too quickly. Wait a minute, then try again.",
+    500: "Your answers are safe up to the last page you saved. Please try again in a moment.",
+}
 
 
-class FriendlyError(HTTPException):
-    """An HTTP error with a page title and an explanation written for the visitor."""
-
-    def __init__(self, code: int, title: str, message: str, *, template: str | None = None,
-                 context: dict | None = None) -> None:
-        super().__init__(description=message)
-        self.code = code
-        self.title = title
-        self.template = template
-        self.context = context or {}
-
-
-def render_error(code: int, title: str, message: str, template: str | None = None,
-                 **context: object):
-    return render_template(template or "errors/error.html", code=code, title=title,
-                           message=message, **context), code
+def render_error(status: int, title: str, message: str):
+    return render_template("errors/error.html", status=status, title=title,
+                           message=message), status
 
 
 def register(app: Flask) -> None:
-    @app.errorhandler(FriendlyError)
-    def _friendly(error: FriendlyError):
-        return render_error(error.code, error.title, error.description or "", error.template,
-                            **error.context)
+    @app.errorhandler(AppError)
+    def _app_error(error: AppError):
+        return render_error(error.status, error.title, error.message)
 
     @app.errorhandler(CSRFError)
-    def _csrf(error: CSRFError):
+    def _csrf(_error: CSRFError):
         return render_error(400, "This form has expired",
                             "For your security each form works only from the page that showed "
-                            "it. Go back, reload the page and send it again. ("
-                            f"{error.description})")
-
-    @app.errorhandler(413)
-    def _too_large(_error: HTTPException):
-        return render_error(413, TITLES[413],
-                            "The form you sent is larger than we accept. Shorten your longest "
-                            "answers and try again.")
-
-    @app.errorhandler(429)
-    def _too_many(_error: HTTPException):
-        return render_error(429, TITLES[429],
-                            "You opened survey links too quickly. Wait a minute, then try "
-                            "again.")
+                            "it. Go back, reload the page and send it again.")
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
-        code = error.code or 500
-        message = error.description or ""
-        if code == 404 and request.blueprint is None:
-            message = "Check the address, or go back to the start page."
-        return render_error(code, TITLES.get(code, "That did not work"), message)
-
-    @app.errorhandler(InternalServerError)
-    def _internal(_error: HTTPException):
-        return render_error(500, TITLES[500],
-                            "Your answers are safe up to the last page you saved. Please try "
-                            "again in a moment.")
+        status = error.code or 500
+        message = MESSAGES.get(status) or TITLES.get(status, "")
+        if status == 400 and request.blueprint is None:
+            message = "Go back and try again."
+        return render_error(status, TITLES.get(status, "That did not work"), message)

@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from assess.report import Branding, build_team_report  # noqa: E402
-from assess.report.demo import LEVELS, ROLES  # noqa: E402
+from assess.report.samples import LEVELS, ROLES  # noqa: E402
 from questionnaires import load  # noqa: E402
 from scoring import parse_answers, score  # noqa: E402
 from scoring.synthetic import synthetic_answers  # noqa: E402

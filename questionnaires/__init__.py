@@ -5,7 +5,6 @@ Imports nothing of ours, so scoring, the web app and notebooks can all use it.
 
 from .loader import QuestionnaireError, discover, load, load_all, load_file, load_ref, parse
 from .model import (
-    ROLES,
     Analysis,
     Band,
     Dimension,
@@ -17,6 +16,7 @@ from .model import (
     Scale,
     Section,
 )
+from .vocabulary import ROLES
 
 __all__ = [
     "ROLES",

@@ -16,12 +16,6 @@ from typing import Any
 import yaml
 
 from .model import (
-    AUDIENCES,
-    FIXED_DIMENSIONS,
-    GROUP_KEYS,
-    HORIZONS,
-    OWNERS,
-    ROLES,
     Analysis,
     Band,
     Dimension,
@@ -33,17 +27,19 @@ from .model import (
     Scale,
     Section,
 )
+from .vocabulary import (
+    AUDIENCES,
+    FIXED_DIMENSIONS,
+    GROUP_KEYS,
+    HORIZONS,
+    KINDS,
+    META_COLUMNS,
+    OWNERS,
+    ROLES,
+    RULE_TYPES,
+)
 
 ROOT = Path(__file__).resolve().parent
-RULE_TYPES = {
-    "foundation_ladder": "foundation",
-    "ecosystem_before_people": "ecosystem",
-    "weak_dimension": None,
-    "item_threshold": None,
-    "perception_gap": "gap",
-    "disagreement": "agreement",
-}
-RULE_KINDS = ("foundation", "ecosystem", "culprit", "process", "gap", "agreement")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 _REF = re.compile(r"^(?P<key>[a-z0-9][a-z0-9_-]*)@v?(?P<version>\d+)$")
 
@@ -457,7 +453,7 @@ def _parse_questions(errors: _Errors, value: Any, scales: dict[str, Scale],
         if not isinstance(key, str) or not _KEY.match(key):
             errors.add(f"{path}.key", "must be a snake_case key")
             continue
-        if key in ("respondent", "role", "team", "duration_seconds"):
+        if key in META_COLUMNS:
             errors.add(f"{path}.key", f"{key!r} is reserved for the answers CSV")
         scale_key = item.get("scale")
         scale = scales.get(scale_key) if isinstance(scale_key, str) else None
@@ -554,10 +550,11 @@ def _parse_rules(errors: _Errors, value: Any, dims: set[str], questions: set[str
             errors.add(f"{path}.type", f"unknown rule type {rtype!r}; known: "
                        + ", ".join(RULE_TYPES))
             continue
-        if kind not in RULE_KINDS:
-            errors.add(f"{path}.kind", f"must be one of {', '.join(RULE_KINDS)}")
-        elif RULE_TYPES[rtype] and kind != RULE_TYPES[rtype]:
-            errors.add(f"{path}.kind", f"a {rtype} rule has kind {RULE_TYPES[rtype]!r}")
+        if kind not in KINDS:
+            errors.add(f"{path}.kind", f"must be one of {', '.join(KINDS)}")
+        elif kind not in RULE_TYPES[rtype]:
+            errors.add(f"{path}.kind", f"a {rtype} rule has kind "
+                       + " or ".join(repr(k) for k in RULE_TYPES[rtype]))
         params = {k: v for k, v in item.items() if k not in ("key", "type", "kind", "title",
                                                              "explanation")}
         for name in ("dimensions", "people"):

@@ -12,42 +12,20 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
-ROLES: tuple[str, ...] = (
-    "ceo",
-    "leader",
-    "manager",
-    "rep",
-    "support",
-    "marketing",
-    "operations",
-    "other",
-)
-GROUP_KEYS: tuple[str, ...] = ("bucket", "culprit", "foundation", "process")
-FIXED_DIMENSIONS: tuple[str, ...] = (
-    "bucket.target_market",
-    "bucket.sales_effectiveness",
-    "bucket.sales_operations",
-    "bucket.talent",
-    "bucket.marketing",
-    "culprit.culture",
-    "culprit.vision_values",
-    "culprit.sales_leadership",
-    "culprit.non_sales_work",
-    "culprit.handoffs",
-    "foundation.belief",
-    "foundation.desire",
-    "foundation.competency",
-    "foundation.execution",
-)
-OWNERS: tuple[str, ...] = ("ceo", "sales_leader", "sales_ops", "hr", "marketing")
-HORIZONS: tuple[int, ...] = (30, 60, 90)
-AUDIENCES: tuple[str, ...] = ("team", "ceo")
+import numpy as np
+
+from .vocabulary import DONT_KNOW
 
 
 @dataclass(frozen=True)
 class Band:
     min: float
     label: str
+
+
+# What can be wrong with an answer on a scale: the one check the CSV validator, the
+# per-record check and the web form parser all use, with one set of messages.
+OK, NOT_A_NUMBER, OUTSIDE, NOT_WHOLE = 0, 1, 2, 3
 
 
 @dataclass(frozen=True)
@@ -59,10 +37,79 @@ class Scale:
     labels: tuple[str, ...] = ()
     points: tuple[tuple[float, float], ...] = ()
     unit: str = ""
+    dont_know: str = ""  # label of a "Don't know" choice (stored as DONT_KNOW); "" = none
 
     @property
     def scored(self) -> bool:
         return self.type != "text"
+
+    def check(self, values: np.ndarray) -> np.ndarray:
+        """Problem code per value (floats; NaN = a filled cell that is not a number)."""
+        values = np.asarray(values, dtype=float)
+        low = -np.inf if self.min is None else self.min
+        high = np.inf if self.max is None else self.max
+        with np.errstate(invalid="ignore"):
+            out = np.where(np.isnan(values), NOT_A_NUMBER, OK)
+            out = np.where(~np.isnan(values) & (~np.isfinite(values) | (values < low)
+                                                | (values > high)), OUTSIDE, out)
+            if self.type == "likert":
+                out = np.where((out == OK) & (values != np.round(values)), NOT_WHOLE, out)
+        return out.astype(np.int8)
+
+    def message(self, code: int, cell: object) -> str:
+        """The message for a problem code, naming the value as it was given."""
+        if code == NOT_A_NUMBER:
+            if isinstance(cell, str) and cell.strip().lower() == DONT_KNOW:
+                return f"{cell!r}: this question has no \"Don't know\" choice"
+            return f"{cell!r} is not a number"
+        if code == OUTSIDE:
+            return f"{cell} is outside the scale {self.min:g}..{self.max:g}"
+        return f"{cell} is not a whole point of the scale"
+
+    def problem(self, value: object) -> str | None:
+        """The check for one answer as stored or typed: None when it is acceptable."""
+        if self.dont_know and value == DONT_KNOW:
+            return None
+        number = as_number(value)
+        code = int(self.check(np.array([np.nan if number is None else number]))[0])
+        return None if code == OK else self.message(code, value)
+
+    def choices(self) -> tuple[tuple[str, str], ...]:
+        """(value, label) of each point of a likert scale, lowest first."""
+        if self.type != "likert" or self.min is None or self.max is None:
+            return ()
+        points = range(int(self.min), int(self.max) + 1)
+        labels = self.labels or tuple(str(p) for p in points)
+        return tuple((str(p), label) for p, label in zip(points, labels, strict=True))
+
+    def extra_choices(self) -> tuple[tuple[str, str], ...]:
+        return ((DONT_KNOW, self.dont_know),) if self.dont_know else ()
+
+    def display(self, value: object) -> str:
+        """An answer as the respondent chose it (the label, not the number)."""
+        if value is None or value == "":
+            return ""
+        if self.dont_know and value == DONT_KNOW:
+            return self.dont_know
+        if self.type == "likert":
+            for point, label in self.choices():
+                if as_number(point) == as_number(value):
+                    return f"{label} ({point})"
+        if self.type == "number" and self.unit:
+            return f"{value} {self.unit}"
+        return str(value)
+
+
+def as_number(value: object) -> float | None:
+    """A float from a stored or typed answer; None when it is not a number at all."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(str(value).strip())
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,7 @@ def find_root_causes(facts: Facts) -> tuple[RootCause, ...]:
         causes.extend(found)
         if rule.kind not in ("gap", "agreement"):
             claimed.update(d for c in found for d in c.dimensions)
-    causes.sort(key=lambda c: (KIND_ORDER.get(c.kind, 9), -c.severity, c.key))
+    causes.sort(key=lambda c: (KIND_ORDER.get(c.kind, 9), -round(c.severity, 9), c.key))
     return _attach_people_symptoms(causes, people, facts)
 
 

@@ -21,7 +21,8 @@ from .common import BadInput
 @click.argument("answers", type=click.Path(dir_okay=False))
 def import_command(round_id: int, answers: str) -> None:
     """Add the rows of ANSWERS (an answers CSV) to a round; nothing is stored on error."""
-    from ..importing import ImportRefused, import_csv
+    from ..console.importing import import_csv
+    from ..errors import AppError
 
     app = cli_app()
     try:
@@ -31,7 +32,7 @@ def import_command(round_id: int, answers: str) -> None:
                 count = import_csv(round_id, answers)
             except AnswersError as exc:
                 raise BadInput(f"{answers}: {exc}") from None
-            except ImportRefused as exc:
+            except AppError as exc:
                 raise BadInput(f"{answers}: {exc}") from None
     finally:
         release(app)

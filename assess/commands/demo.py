@@ -16,7 +16,7 @@ from .common import BadInput
               help="Where `assess serve` (or your server) is reachable, for the printed links.")
 def demo(base_url: str) -> None:
     """Create the demo data (idempotent) and print `survey:`, `ceo:`, `login:`, `round:`."""
-    from .. import demo as demo_data
+    from .. import seed as demo_data
 
     app = cli_app()
     try:

@@ -16,7 +16,8 @@ from .common import BadInput
               help="File to write (default: standard output).")
 def export(round_id: int, fmt: str, out: str | None) -> None:
     """Write a round's answers; refused while fewer than its anonymity threshold answered."""
-    from .. import exporting
+    from ..console import exporting
+    from ..errors import AppError
 
     app = cli_app()
     try:
@@ -24,7 +25,7 @@ def export(round_id: int, fmt: str, out: str | None) -> None:
         with app.app_context():
             try:
                 text = exporting.round_csv(round_id)
-            except exporting.ExportRefused as exc:
+            except AppError as exc:
                 raise BadInput(str(exc)) from None
     finally:
         release(app)

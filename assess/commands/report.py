@@ -106,8 +106,9 @@ def report(answers: str | None, ref: str | None, org: str | None, out: str,
 
 def _round_report(round_id: int, target: Path, page_size: str) -> tuple[int, str | None]:
     """Runs in a worker process: its own app and database connection."""
-    from .. import reporting
     from ..bootstrap import cli_app, release
+    from ..console import reporting
+    from ..errors import AppError
 
     app = cli_app()
     try:
@@ -115,7 +116,7 @@ def _round_report(round_id: int, target: Path, page_size: str) -> tuple[int, str
             report = reporting.prepare(round_id)
             target.write_bytes(reporting.team_pdf(report, page_size=page_size))
         return round_id, None
-    except (reporting.ReportRefused, ReportError, OSError) as exc:
+    except (AppError, ReportError, OSError) as exc:
         return round_id, str(exc)
     finally:
         release(app)

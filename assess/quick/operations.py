@@ -8,9 +8,18 @@ from questionnaires import Questionnaire
 from scoring import Result, answers_from_records, score
 
 from .. import questionnaire_store
+from ..errors import NotFound
 from ..extensions import db
 from ..models import QuickResult
 from ..tokens import hash_token, new_token, plausible
+
+
+def nothing_to_score(q: Questionnaire, values: dict[str, Any]) -> dict[str, str]:
+    """An empty assessment is refused: the error names the first question."""
+    if any(question.key in values for question in q.scored_questions):
+        return {}
+    return {q.questions[0].key: "Please answer at least one statement so there is something "
+            "to score."}
 
 
 def create(q: Questionnaire, answers: dict[str, Any]) -> str:
@@ -23,14 +32,16 @@ def create(q: Questionnaire, answers: dict[str, Any]) -> str:
     return token
 
 
-def find(token: str) -> QuickResult | None:
-    if not plausible(token):
-        return None
-    return db.session.get(QuickResult, hash_token(token))
+def find(token: str) -> QuickResult:
+    row = db.session.get(QuickResult, hash_token(token)) if plausible(token) else None
+    if row is None:
+        raise NotFound("Check that you copied the whole link. Results are only reachable "
+                       "through the exact link shown when you finished.")
+    return row
 
 
-def result_of(row: QuickResult) -> tuple[Questionnaire, Result]:
+def scored_result(token: str) -> tuple[QuickResult, Questionnaire, Result]:
+    row = find(token)
     q = questionnaire_store.of(row.questionnaire)
-    record = {question.key: "" for question in q.scored_questions} | dict(row.answers)
-    answers = answers_from_records([record | {"role": "ceo"}], q)
-    return q, score(answers, q)
+    answers = answers_from_records([{"role": "ceo", **row.answers}], q)
+    return row, q, score(answers, q)

@@ -1,28 +1,27 @@
-"""The CEO quick assessment: no login, one page per section, an instant result."""
+"""The CEO quick assessment: no login, one page per section, an instant result.
+
+Answers from earlier pages ride along as hidden fields, so nothing is stored until the
+result exists.
+"""
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    Response,
-    current_app,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+import re
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 
 from questionnaires import Questionnaire
 
 from .. import questionnaire_store
-from ..errors import FriendlyError
-from ..respondent.forms import bad_request
-from ..respondent.pages import Page, pages, question_views
+from ..errors import BadForm
+from ..present import quick_view
+from ..survey.navigation import navigate
+from ..survey.paging import Page, pages, question_views, questions_up_to
+from ..survey.parsing import CsrfForm, form_text, parse_page
 from . import operations as ops
-from .forms import QuickForm, parse_quick
-from .summary import summarise
 
 bp = Blueprint("quick", __name__, url_prefix="/quick")
+PAGE_NUMBER = re.compile(r"[0-9]{1,3}")
 
 
 def _questionnaire() -> Questionnaire:
@@ -35,67 +34,52 @@ def start():
     return render_template("quick/start.html", q=q, count=len(q.questions))
 
 
-def _render(q: Questionnaire, all_pages: list[Page], number: int, values: dict,
-            errors: dict[str, str], form: QuickForm, status: int = 200):
+def _render(q: Questionnaire, all_pages: tuple[Page, ...], number: int, values: dict,
+            errors: dict[str, str], status: int = 200):
     page = all_pages[number - 1]
     shown = {x.key for x in page.questions}
-    hidden = [(k, str(v)) for k, v in values.items() if k not in shown]
+    asked = {x.key for x in q.questions}
+    hidden = [(k, str(v)) for k, v in values.items() if k in asked and k not in shown]
     return render_template("quick/page.html", q=q, page=page, total=len(all_pages),
                            items=question_views(q, page.questions, values, errors),
-                           hidden=hidden, form=form, errors=errors), status
+                           hidden=hidden, form=CsrfForm(), errors=errors), status
+
+
+def _page_number(raw: str, total: int) -> int:
+    if not PAGE_NUMBER.fullmatch(raw) or not 1 <= int(raw) <= total:
+        raise BadForm("The page number is not valid.")
+    return int(raw)
 
 
 @bp.route("/answer", methods=["GET", "POST"])
 def answer():
     q = _questionnaire()
     all_pages = pages(q, "ceo")
-    form = QuickForm()
     if request.method == "GET":
-        return _render(q, all_pages, 1, {}, {}, form)
-    if not form.validate_on_submit():
-        raise bad_request("The form could not be read.")
-    page_raw = request.form.get("page", "1")
-    if not page_raw.isdigit() or not 1 <= int(page_raw) <= len(all_pages):
-        raise bad_request("The page number is not valid.")
-    number = int(page_raw)
-    action = request.form.get("action", "next")
+        return _render(q, all_pages, 1, {}, {})
+    if not CsrfForm().validate_on_submit():
+        raise BadForm("The form could not be read.")
+    number = _page_number(form_text(request.form, "page") or "1", len(all_pages))
+    action = form_text(request.form, "action") or "next"
     if action not in ("next", "back"):
-        raise bad_request(f"Unknown button {action[:20]!r}.")
-    upto = tuple(x for p in all_pages[:number] for x in p.questions)
-    values, errors = parse_quick(request.form, q, upto, current_app.config["TEXT_ANSWER_MAX"])
+        raise BadForm(f"Unknown button {action[:20]!r}.")
+    step = navigate(action, number, len(all_pages))
+    values, errors = parse_page(request.form, q, questions_up_to(all_pages, number),
+                                current_app.config["TEXT_ANSWER_MAX"])
+    if not errors and step.to == "end":
+        errors = ops.nothing_to_score(q, values)
     if errors:
         first = min(p.number for p in all_pages if any(x.key in errors for x in p.questions))
-        raw = {k: v for k, v in request.form.items() if k not in ("csrf_token", "action",
-                                                                   "page")}
-        return _render(q, all_pages, first, raw, errors, form, 400)
-    if action == "next" and number == len(all_pages) and not any(
-            k in values for k in (x.key for x in q.scored_questions)):
-        errors = {all_pages[0].questions[0].key: "Please answer at least one statement so "
-                  "there is something to score."}
-        return _render(q, all_pages, 1, values, errors, form, 400)
-    if action == "back":
-        return _render(q, all_pages, max(number - 1, 1), values, {}, form)
-    if number < len(all_pages):
-        return _render(q, all_pages, number + 1, values, {}, form)
-    token = ops.create(q, values)
-    return redirect(url_for(".result", token=token))
-
-
-def _result_row(token: str):
-    row = ops.find(token)
-    if row is None:
-        raise FriendlyError(404, "We could not find that result",
-                            "Check that you copied the whole link. Results are only reachable "
-                            "through the exact link shown when you finished.")
-    return row
+        return _render(q, all_pages, first, request.form.to_dict(), errors, 400)
+    if step.to == "end":
+        return redirect(url_for(".result", token=ops.create(q, values)))
+    return _render(q, all_pages, step.number, values, {})
 
 
 @bp.get("/result/<token>")
 def result(token: str):
-    row = _result_row(token)
-    q, scored = ops.result_of(row)
-    summary = summarise(q, scored)
-    return render_template("quick/result.html", q=q, s=summary, token=token,
+    row, q, scored = ops.scored_result(token)
+    return render_template("quick/result.html", v=quick_view(q, scored), token=token,
                            created_on=row.created_on,
                            url=url_for(".result", token=token, _external=True))
 
@@ -104,9 +88,9 @@ def result(token: str):
 def radar(token: str):
     from ..charts import radar_png
 
-    q, scored = ops.result_of(_result_row(token))
-    summary = summarise(q, scored)
-    png = radar_png([b.title for b in summary.buckets], [b.score for b in summary.buckets],
+    _, q, scored = ops.scored_result(token)
+    view = quick_view(q, scored)
+    png = radar_png([b.title for b in view.buckets], [b.score for b in view.buckets],
                     size_px=360, label_scale=1.45)
     return Response(png, mimetype="image/png",
                     headers={"Cache-Control": "private, max-age=86400"})
@@ -116,8 +100,7 @@ def radar(token: str):
 def report(token: str):
     from ..report import build_quick_report
 
-    q, scored = ops.result_of(_result_row(token))
-    pdf = build_quick_report(scored, q)
-    return Response(pdf, mimetype="application/pdf",
+    _, q, scored = ops.scored_result(token)
+    return Response(build_quick_report(scored, q), mimetype="application/pdf",
                     headers={"Content-Disposition": 'attachment; filename="ceo-quick-check.pdf"',
                              "Cache-Control": "private, no-store"})

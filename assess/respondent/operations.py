@@ -7,7 +7,6 @@ button, second tab) finds no draft and stores nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -17,35 +16,38 @@ from sqlalchemy.orm import joinedload
 from questionnaires import Questionnaire
 
 from .. import questionnaire_store
+from ..errors import DraftGone, InvitationUsed, RoundNotOpen, UnknownLink
 from ..extensions import db
 from ..models import DRAFT_DAYS, Draft, Invitation, Response, Round, today
+from ..survey.paging import Page
 from ..tokens import hash_token, new_token, plausible
 
 
-class InvitationUsed(Exception):
-    pass
+def round_by_link(token: str) -> Round:
+    """The open round behind a shared link (UnknownLink, RoundNotOpen otherwise)."""
+    round_ = db.session.scalar(sa.select(Round).filter_by(link_token_hash=hash_token(token))) \
+        if plausible(token) else None
+    if round_ is None or not round_.accepts_link:
+        raise UnknownLink()
+    require_open(round_)
+    return round_
 
 
-class RoundNotOpen(Exception):
-    def __init__(self, round_: Round, state: str) -> None:
-        super().__init__(state)
-        self.round = round_
-        self.state = state
-
-
-def round_by_link(token: str) -> Round | None:
-    if not plausible(token):
-        return None
-    return db.session.scalar(sa.select(Round).filter_by(link_token_hash=hash_token(token)))
-
-
-def invitation_by_token(token: str) -> Invitation | None:
-    if not plausible(token):
-        return None
-    return db.session.scalar(sa.select(Invitation).filter_by(token_hash=hash_token(token)))
+def invitation_by_token(token: str) -> tuple[Invitation, Round]:
+    """An unused invitation and its open round."""
+    invitation = db.session.scalar(sa.select(Invitation).filter_by(
+        token_hash=hash_token(token))) if plausible(token) else None
+    round_ = db.session.get(Round, invitation.round_id) if invitation else None
+    if invitation is None or round_ is None or not round_.accepts_invitations:
+        raise UnknownLink()
+    if invitation.used:
+        raise InvitationUsed()
+    require_open(round_)
+    return invitation, round_
 
 
 def draft_by_token(token: str) -> Draft | None:
+    """The draft behind a resume link, if it exists and has not expired."""
     if not plausible(token):
         return None
     # The round and its questionnaire are needed on every page: one query, not three.
@@ -57,6 +59,15 @@ def draft_by_token(token: str) -> Draft | None:
     return draft
 
 
+def open_draft(token: str) -> Draft:
+    """The draft of an open round (DraftGone, RoundNotOpen otherwise)."""
+    draft = draft_by_token(token)
+    if draft is None:
+        raise DraftGone()
+    require_open(draft.round)
+    return draft
+
+
 def questionnaire_of(round_: Round) -> Questionnaire:
     return questionnaire_store.of(round_.questionnaire)
 
@@ -64,7 +75,7 @@ def questionnaire_of(round_: Round) -> Questionnaire:
 def require_open(round_: Round) -> None:
     state = round_.state()
     if state != "open":
-        raise RoundNotOpen(round_, state)
+        raise RoundNotOpen(state, round_.opens_at)
 
 
 def start(round_: Round, role: str | None, team: str | None,
@@ -98,23 +109,21 @@ def save_page(draft: Draft, question_keys: list[str], values: dict[str, Any],
     db.session.commit()
 
 
-@dataclass(frozen=True)
-class Submitted:
-    stored: bool  # False: this draft was already submitted (or never existed)
-
-
 def submit(draft_id: int, round_id: int, role: str | None, team: str | None,
-           answers: dict[str, Any]) -> Submitted:
-    """Consume the draft and store the response, atomically."""
+           answers: dict[str, Any]) -> bool:
+    """Consume the draft and store the response, atomically. False: this draft was
+    already submitted (a double click, a second tab), so nothing more is stored."""
     consumed = db.session.execute(sa.delete(Draft).where(Draft.id == draft_id))
     if consumed.rowcount != 1:
         db.session.rollback()
-        return Submitted(stored=False)
+        return False
     db.session.add(Response(round_id=round_id, role=role, team=team, answers=dict(answers)))
     db.session.commit()
-    return Submitted(stored=True)
+    return True
 
 
-def discard(draft: Draft) -> None:
-    db.session.delete(draft)
-    db.session.commit()
+def submit_draft(draft: Draft, all_pages: tuple[Page, ...]) -> bool:
+    """Send a draft: only answers to questions this respondent's pages asked are kept."""
+    asked = {x.key for page in all_pages for x in page.questions}
+    answers = {k: v for k, v in (draft.answers or {}).items() if k in asked}
+    return submit(draft.id, draft.round_id, draft.role, draft.team, answers)

@@ -76,7 +76,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     from werkzeug.serving import make_server
 
     from assess import create_app
-    from assess import demo as demo_data
+    from assess import seed as demo_data
     from assess.bootstrap import prepare_database
     from assess.extensions import db
 

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from questionnaires import load, load_all
-from questionnaires.model import FIXED_DIMENSIONS
+from questionnaires.vocabulary import FIXED_DIMENSIONS
 
 TEAM = load("team-ecosystem", 1)
 CEO = load("ceo-quick", 1)

@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from assess.report import Branding, build_team_report
-from assess.report.demo import demo
+from assess.report.samples import demo
 
 DAY = date(2025, 9, 30)
 

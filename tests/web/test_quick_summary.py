@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assess.quick.summary import summarise
+from assess.present import quick_view as summarise
 from questionnaires import load
 from scoring import answers_from_records, score
 

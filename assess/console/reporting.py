@@ -14,13 +14,10 @@ import sqlalchemy as sa
 from questionnaires import Questionnaire
 from scoring import Answers, Result, parse_answers, score
 
-from . import questionnaire_store
-from .extensions import db
-from .models import Organisation, QuestionnaireVersion, Response, Round
-
-
-class ReportRefused(Exception):
-    """The round cannot be reported (unknown, not yours, or under its threshold)."""
+from .. import questionnaire_store
+from ..errors import BelowThreshold, NotFound
+from ..extensions import db
+from ..models import Organisation, QuestionnaireVersion, Response, Round
 
 
 @dataclass(frozen=True)
@@ -32,6 +29,15 @@ class RoundReport:
     result: Result
     previous: tuple[tuple[str, Result], ...]
     consultant: str
+
+
+def round_for(round_id: int, consultant_id: int | None = None) -> Round:
+    """A round by id; NotFound when it does not exist or is not this consultant's."""
+    round_ = db.session.get(Round, round_id)
+    if round_ is None or (consultant_id is not None
+                          and round_.organisation.consultant_id != consultant_id):
+        raise NotFound(f"There is no round {round_id} in your console.")
+    return round_
 
 
 def round_answers(round_: Round, q: Questionnaire) -> Answers:
@@ -61,16 +67,12 @@ def earlier_rounds(round_: Round) -> list[Round]:
 def prepare(round_id: int, consultant_id: int | None = None, *,
             by: str | None = "role") -> RoundReport:
     """Score a round (and its earlier rounds for the trend); refuse under the threshold."""
-    round_ = db.session.get(Round, round_id)
-    if round_ is None or (consultant_id is not None
-                          and round_.organisation.consultant_id != consultant_id):
-        raise ReportRefused(f"no round with id {round_id}")
+    round_ = round_for(round_id, consultant_id)
     q = questionnaire_store.of(round_.questionnaire)
     answers = round_answers(round_, q)
     k = round_.min_group_size
     if len(answers) < k:
-        raise ReportRefused(f"round {round_id} has {len(answers)} response(s); a report needs "
-                            f"at least {k} (the round's anonymity threshold)")
+        raise BelowThreshold(f"Round {round_id}", len(answers), k)
     previous: list[tuple[str, Result]] = []
     last: Answers | None = None
     for earlier in earlier_rounds(round_):
@@ -86,7 +88,7 @@ def prepare(round_id: int, consultant_id: int | None = None, *,
 
 
 def team_pdf(report: RoundReport, *, page_size: str = "A4") -> bytes:
-    from .report import Branding, build_team_report
+    from ..report import Branding, build_team_report
 
     return build_team_report(report.result, report.q, org=report.organisation,
                              round_name=report.round_name,

@@ -6,14 +6,12 @@ import math
 
 from scoring import Answers
 
-from . import questionnaire_store
-from .answers_io import read_answers_csv
-from .extensions import db
-from .models import Response, Round
-
-
-class ImportRefused(Exception):
-    pass
+from .. import questionnaire_store
+from ..answers_io import read_answers_csv
+from ..errors import BadForm
+from ..extensions import db
+from ..models import Response
+from .reporting import round_for
 
 
 def _records(answers: Answers) -> list[dict]:
@@ -34,15 +32,13 @@ def _records(answers: Answers) -> list[dict]:
 def import_csv(round_id: int, source: str | bytes) -> int:
     """Validate the whole file against the round's questionnaire, then store every row in
     one transaction. Respondent ids in the file are not kept: stored ids are random."""
-    round_ = db.session.get(Round, round_id)
-    if round_ is None:
-        raise ImportRefused(f"no round with id {round_id}")
+    round_ = round_for(round_id)
     q = questionnaire_store.of(round_.questionnaire)
     answers = read_answers_csv(source, q)  # raises AnswersError naming line and column
     records = _records(answers)
     empty = [i for i, r in enumerate(records) if not r]
     if empty:
-        raise ImportRefused(f"line {empty[0] + 2}: the row has no answers")
+        raise BadForm(f"line {empty[0] + 2}: the row has no answers.")
     roles = answers.role.tolist()
     teams = answers.team.tolist()
     db.session.add_all(Response(round_id=round_id, role=role or None, team=team or None,

@@ -1,21 +1,11 @@
-"""How a questionnaire splits into pages for one respondent, and how answers read back."""
+"""How a questionnaire splits into pages for one respondent, and the view models of its
+questions and of the review page (templates only loop over these)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from questionnaires import Question, Questionnaire, Section
-
-ROLE_LABELS = {
-    "ceo": "CEO / founder / managing director",
-    "leader": "Sales leader (VP, head of sales)",
-    "manager": "Sales manager / team lead",
-    "rep": "Sales rep / account executive",
-    "support": "Sales support / customer success",
-    "marketing": "Marketing",
-    "operations": "Operations / delivery",
-    "other": "Other",
-}
 
 
 @dataclass(frozen=True)
@@ -25,39 +15,29 @@ class Page:
     questions: tuple[Question, ...]
 
 
-def pages(q: Questionnaire, role: str | None) -> list[Page]:
+def pages(q: Questionnaire, role: str | None) -> tuple[Page, ...]:
     """One page per section that has a question for this role (all questions if no sections)."""
-    key = (q.key, q.version, q.content_hash, role)
-    if key not in _PAGES:
+    key = (q.ref, q.content_hash, q.path, role)
+    if key not in _PAGES:  # published files are immutable: compute once per role
         _PAGES[key] = _pages(q, role)
-    return list(_PAGES[key])
+    return _PAGES[key]
 
 
-_PAGES: dict[tuple[str, int, str, str | None], list[Page]] = {}  # published files are immutable
+_PAGES: dict[tuple[str, str, str, str | None], tuple[Page, ...]] = {}
 
 
-def _pages(q: Questionnaire, role: str | None) -> list[Page]:
+def _pages(q: Questionnaire, role: str | None) -> tuple[Page, ...]:
     sections = q.sections or (Section(key="", title=q.title),)
     out: list[Page] = []
     for section in sections:
         asked = tuple(x for x in q.questions if x.section == section.key and x.asked_of(role))
         if asked:
             out.append(Page(len(out) + 1, section, asked))
-    return out
+    return tuple(out)
 
 
-def display(q: Questionnaire, question: Question, value: object) -> str:
-    """An answer as the respondent chose it (the label, not the number)."""
-    if value is None or value == "":
-        return ""
-    scale = q.scale_of(question)
-    if scale.type == "likert" and scale.labels and scale.min is not None:
-        index = int(float(value)) - int(scale.min)  # type: ignore[arg-type]
-        if 0 <= index < len(scale.labels):
-            return f"{scale.labels[index]} ({value})"
-    if scale.type == "number" and scale.unit:
-        return f"{value} {scale.unit}"
-    return str(value)
+def questions_up_to(all_pages: tuple[Page, ...], number: int) -> tuple[Question, ...]:
+    return tuple(x for page in all_pages[:number] for x in page.questions)
 
 
 @dataclass(frozen=True)
@@ -78,6 +58,7 @@ class QuestionView:
     value: str
     error: str
     choices: tuple[Choice, ...] = ()
+    extra_choices: tuple[Choice, ...] = ()  # e.g. "Don't know", set apart from the scale
     min: str = ""
     max: str = ""
     unit: str = ""
@@ -93,17 +74,14 @@ def question_views(q: Questionnaire, questions: tuple[Question, ...], values: di
     out = []
     for question in questions:
         scale = q.scale_of(question)
-        choices: tuple[Choice, ...] = ()
-        if scale.type == "likert":
-            points = range(int(scale.min), int(scale.max) + 1)
-            labels = scale.labels or tuple(str(p) for p in points)
-            choices = tuple(Choice(str(p), label) for p, label in zip(points, labels, strict=True))
         value = values.get(question.key, "")
         out.append(QuestionView(
             key=question.key, text=question.text, help=question.help, kind=scale.type,
             required=question.required, value="" if value is None else str(value),
-            error=errors.get(question.key, ""), choices=choices, min=_fmt(scale.min),
-            max=_fmt(scale.max), unit=scale.unit))
+            error=errors.get(question.key, ""),
+            choices=tuple(Choice(v, label) for v, label in scale.choices()),
+            extra_choices=tuple(Choice(v, label) for v, label in scale.extra_choices()),
+            min=_fmt(scale.min), max=_fmt(scale.max), unit=scale.unit))
     return out
 
 
@@ -121,11 +99,15 @@ class ReviewSection:
     rows: tuple[ReviewRow, ...]
     missing_required: int
 
+    @property
+    def answered(self) -> int:
+        return sum(1 for row in self.rows if row.answer)
+
 
 def review(q: Questionnaire, role: str | None, answers: dict) -> list[ReviewSection]:
     out = []
     for page in pages(q, role):
-        rows = tuple(ReviewRow(x.key, x.text, display(q, x, answers.get(x.key)))
+        rows = tuple(ReviewRow(x.key, x.text, q.scale_of(x).display(answers.get(x.key)))
                      for x in page.questions)
         missing = sum(1 for x in page.questions if x.required and x.key not in answers)
         out.append(ReviewSection(page.number, page.section.title, rows, missing))

@@ -1,4 +1,4 @@
-"""What the CEO's result page shows, computed from `scoring.Result` (no logic in templates)."""
+"""View models: what pages, PDFs and the CLI table show, formatted from `scoring.Result`."""
 
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ def ladder_keys(q: Questionnaire) -> list[str]:
     return [d.key for d in q.dimensions if d.group == "foundation"]
 
 
-def summarise(q: Questionnaire, result: Result, *, causes: int = 3,
+def quick_view(q: Questionnaire, result: Result, *, causes: int = 3,
               fixes: int = 5) -> QuickSummary:
     buckets = []
     for d in q.dimensions:

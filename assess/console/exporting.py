@@ -10,28 +10,19 @@ from dataclasses import replace
 
 import pandas as pd
 
-from . import questionnaire_store
-from .answers_io import write_answers_csv
-from .extensions import db
-from .models import Round
-from .reporting import round_answers
-
-
-class ExportRefused(Exception):
-    pass
+from .. import questionnaire_store
+from ..answers_io import write_answers_csv
+from ..errors import BelowThreshold
+from .reporting import round_answers, round_for
 
 
 def round_csv(round_id: int) -> str:
-    round_ = db.session.get(Round, round_id)
-    if round_ is None:
-        raise ExportRefused(f"no round with id {round_id}")
+    round_ = round_for(round_id)
     q = questionnaire_store.of(round_.questionnaire)
     answers = round_answers(round_, q)
     k = round_.min_group_size
     if len(answers) < k:
-        raise ExportRefused(
-            f"round {round_id} has {len(answers)} response(s); exports need at least "
-            f"{k} (the round's anonymity threshold)")
+        raise BelowThreshold(f"Round {round_id}", len(answers), k)
     return write_answers_csv(replace(answers, role=_blank_rare(answers.role, k),
                                      team=_blank_rare(answers.team, k)), q)
 

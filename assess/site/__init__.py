@@ -1,0 +1,1 @@
+"""Public pages that belong to no audience: the landing page and the health check."""

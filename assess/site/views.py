@@ -1,0 +1,25 @@
+"""The landing page and `/healthz` (200 when the database answers)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, render_template
+
+from ..extensions import db, limiter
+
+bp = Blueprint("site", __name__)
+
+
+@bp.get("/")
+def landing():
+    return render_template("landing.html")
+
+
+@bp.get("/healthz")
+@limiter.exempt
+def healthz():
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        return {"status": "database unavailable"}, 503
+    return {"status": "ok"}
