@@ -59,7 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _defaults(app: Flask) -> dict[str, Any]:
-    from questionnaires.loader import ROOT
+    from questionnaires import ROOT
 
     return {
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(app.instance_path) / 'assess.sqlite'}",

@@ -3,7 +3,8 @@
 Imports nothing of ours, so scoring, the web app and notebooks can all use it.
 """
 
-from .loader import QuestionnaireError, discover, load, load_all, load_file, load_ref, parse
+from .document import QuestionnaireError, parse
+from .files import ROOT, discover, load, load_all, load_file, load_ref
 from .model import (
     Analysis,
     Band,
@@ -19,6 +20,7 @@ from .model import (
 from .vocabulary import ROLES
 
 __all__ = [
+    "ROOT",
     "ROLES",
     "Analysis",
     "Band",

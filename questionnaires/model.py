@@ -149,6 +149,8 @@ class Question:
     section: str = ""
     required: bool = False
     help: str = ""
+    perception: bool = False  # one group's view of another (leadership on the reps): a gap,
+    #                           never part of the dimension's measure
 
     def asked_of(self, role: str | None) -> bool:
         """Whether a respondent with this role (None: not given) sees the question."""
@@ -187,6 +189,8 @@ class Analysis:
     min_seconds_per_item: float = 1.5
     leadership_roles: tuple[str, ...] = ("ceo", "leader", "manager")
     team_roles: tuple[str, ...] = ("rep",)
+    plan_first_30: int = 5  # most actions a plan starts in its first 30 days
+    plan_max: int = 12  # most actions in a plan; the rest wait on a "later" list
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Load and validate questionnaire files.
+"""Turning a parsed YAML document into a validated `Questionnaire`.
 
 Every problem is reported with the file, the path inside it and what is wrong, so a
 consultant editing YAML can fix it without reading Python.
@@ -6,14 +6,10 @@ consultant editing YAML can fix it without reading Python.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any
-
-import yaml
 
 from .model import (
     Analysis,
@@ -39,9 +35,7 @@ from .vocabulary import (
     RULE_TYPES,
 )
 
-ROOT = Path(__file__).resolve().parent
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
-_REF = re.compile(r"^(?P<key>[a-z0-9][a-z0-9_-]*)@v?(?P<version>\d+)$")
 
 
 class QuestionnaireError(ValueError):
@@ -59,84 +53,6 @@ class _Errors:
     def raise_if_any(self) -> None:
         if self.items:
             raise QuestionnaireError("\n".join(self.items))
-
-
-def content_hash(raw: bytes) -> str:
-    return hashlib.sha256(raw).hexdigest()
-
-
-def load_file(path: str | Path) -> Questionnaire:
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise QuestionnaireError(f"{path}: cannot read: {exc.strerror}") from None
-    try:
-        data = yaml.safe_load(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise QuestionnaireError(f"{path}: not UTF-8 text") from None
-    except yaml.YAMLError as exc:
-        raise QuestionnaireError(f"{path}: invalid YAML: {exc}") from None
-    q = parse(data, source=str(path))
-    expected = (path.parent.name, path.stem)
-    errors = _Errors(str(path))
-    if expected[0] != q.key:
-        errors.add("key", f"{q.key!r} does not match its folder {expected[0]!r}")
-    if expected[1] != f"v{q.version}":
-        errors.add("version", f"{q.version} does not match the file name {path.name!r}")
-    errors.raise_if_any()
-    return _replace(q, content_hash=content_hash(raw), path=str(path))
-
-
-def _replace(q: Questionnaire, **changes: Any) -> Questionnaire:
-    from dataclasses import replace
-
-    return replace(q, **changes)
-
-
-def discover(root: Path = ROOT) -> list[Path]:
-    """All published files, ordered by key then version."""
-    found = []
-    for path in root.glob("*/v*.yaml"):
-        if path.stem[1:].isdigit():
-            found.append(path)
-    return sorted(found, key=lambda p: (p.parent.name, int(p.stem[1:])))
-
-
-_CACHE: dict[tuple[str, int], Questionnaire] = {}
-
-
-def load(key: str, version: int | None = None, root: Path = ROOT) -> Questionnaire:
-    """A published version (the newest when version is None), cached per process."""
-    if version is None:
-        versions = [int(p.stem[1:]) for p in discover(root) if p.parent.name == key]
-        if not versions:
-            raise QuestionnaireError(f"unknown questionnaire {key!r}")
-        version = max(versions)
-    cache_key = (str(root / key), int(version))
-    if cache_key not in _CACHE:
-        path = root / key / f"v{int(version)}.yaml"
-        if not path.is_file():
-            raise QuestionnaireError(f"unknown questionnaire {key}@{version} (no {path.name})")
-        _CACHE[cache_key] = load_file(path)
-    return _CACHE[cache_key]
-
-
-def load_ref(ref: str, root: Path = ROOT) -> Questionnaire:
-    """Parse `KEY@VERSION` (or `KEY@vN`, or plain `KEY` for the newest)."""
-    if "@" not in ref:
-        return load(ref, None, root)
-    match = _REF.match(ref.strip())
-    if not match:
-        raise QuestionnaireError(f"{ref!r} is not KEY@VERSION (e.g. team-ecosystem@1)")
-    return load(match["key"], int(match["version"]), root)
-
-
-def load_all(root: Path = ROOT) -> list[Questionnaire]:
-    return [load(p.parent.name, int(p.stem[1:]), root) for p in discover(root)]
-
-
-# --------------------------------------------------------------------------- parsing
 
 
 def _is_number(value: Any) -> bool:
@@ -355,8 +271,13 @@ def _parse_scales(errors: _Errors, value: Any) -> dict[str, Scale]:
             elif any(b <= a for a, b in zip(xs, xs[1:], strict=False)):
                 errors.add(f"{path}.points", "values must strictly increase")
             points = tuple(parsed)
+        dont_know = spec.get("dont_know", "")
+        if dont_know and (kind != "likert" or not isinstance(dont_know, str)):
+            errors.add(f"{path}.dont_know", "only a likert scale offers \"Don't know\"; give "
+                       "its label as text")
+            dont_know = ""
         scales[key] = Scale(key=key, type=kind, min=low, max=high, labels=labels, points=points,
-                            unit=str(spec.get("unit", "")))
+                            unit=str(spec.get("unit", "")), dont_know=str(dont_know or ""))
     return scales
 
 
@@ -365,11 +286,11 @@ _FIELDS = {
     "dimensions": {"key", "group", "title", "weight", "description"},
     "sections": {"key", "title", "intro"},
     "questions": {"key", "dimension", "scale", "text", "weight", "reverse", "audiences",
-                  "section", "required", "help"},
+                  "section", "required", "help", "perception"},
     "fixes": {"key", "dimension", "rule", "text", "owner", "horizon_days"},
     "rules": {"key", "type", "kind", "title", "explanation", "dimensions", "people", "group",
-              "ecosystem_group", "question", "stat", "above", "below", "threshold",
-              "sd_above"},
+              "ecosystem_group", "context", "question", "stat", "above", "below", "threshold",
+              "sd_above", "trust", "enforcement", "pairs", "explained_by", "system"},
 }
 
 
@@ -476,6 +397,11 @@ def _parse_questions(errors: _Errors, value: Any, scales: dict[str, Scale],
         for who in audiences:
             if who != "all" and who not in ROLES:
                 errors.add(f"{path}.audiences", f"unknown role {who!r}")
+        perception = item.get("perception", False)
+        if not isinstance(perception, bool):
+            errors.add(f"{path}.perception", "must be true or false")
+        elif perception and (scale is None or not scale.scored):
+            errors.add(f"{path}.perception", "only a scored question can be a perception")
         section = item.get("section", "")
         if sections and section not in section_keys:
             errors.add(f"{path}.section", f"unknown section {section!r}")
@@ -490,6 +416,7 @@ def _parse_questions(errors: _Errors, value: Any, scales: dict[str, Scale],
             section=str(section or ""),
             required=bool(item.get("required", False)),
             help=_text(errors, f"{path}.help", item.get("help"), required=False),
+            perception=bool(perception),
         ))
     for section in sections:
         if not any(q.section == section.key for q in questions):
@@ -561,9 +488,41 @@ def _parse_rules(errors: _Errors, value: Any, dims: set[str], questions: set[str
             for dim in params.get(name, []) or []:
                 if dim not in dims:
                     errors.add(f"{path}.{name}", f"unknown dimension {dim!r}")
+        for name in ("trust", "enforcement"):
+            if name in params and params[name] not in dims:
+                errors.add(f"{path}.{name}", f"unknown dimension {params[name]!r}")
+        if rtype == "trust_before_enforcement" and not ("trust" in params
+                                                        and "enforcement" in params):
+            errors.add(path, "needs trust and enforcement (dimensions)")
         for name in ("group", "ecosystem_group"):
             if name in params and params[name] not in groups:
                 errors.add(f"{path}.{name}", f"unknown group {params[name]!r}")
+        for name in ("context", "system"):
+            for group in params.get(name, []) or []:
+                if group not in groups:
+                    errors.add(f"{path}.{name}", f"unknown group {group!r}")
+        if rtype == "blame_the_reps" and not (params.get("system") and params.get("people")):
+            errors.add(path, "needs system (groups) and people (dimensions)")
+        explained = params.get("explained_by") or {}
+        if not isinstance(explained, dict):
+            errors.add(f"{path}.explained_by", "must map a rung to the dimensions that explain it")
+        else:
+            for rung, sources in explained.items():
+                if rung not in (params.get("dimensions") or []):
+                    errors.add(f"{path}.explained_by", f"{rung!r} is not a rung of this ladder")
+                for dim in sources or []:
+                    if dim not in dims:
+                        errors.add(f"{path}.explained_by", f"unknown dimension {dim!r}")
+        if rtype == "pair_gap":
+            pairs = params.get("pairs")
+            if not isinstance(pairs, list) or not pairs:
+                errors.add(f"{path}.pairs", "needs a list of [giving side, receiving side] "
+                           "question pairs")
+            else:
+                for j, pair in enumerate(pairs):
+                    if (not isinstance(pair, list) or len(pair) != 2
+                            or any(x not in questions for x in pair)):
+                        errors.add(f"{path}.pairs[{j}]", "must be two question keys")
         if rtype == "foundation_ladder" and len(params.get("dimensions") or []) < 2:
             errors.add(f"{path}.dimensions", "a ladder needs at least two rungs")
         if rtype == "weak_dimension" and not (params.get("dimensions") or params.get("group")):
