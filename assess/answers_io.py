@@ -1,37 +1,32 @@
 """Reading and writing the answers CSV (the contract in DESIGN.md).
 
-The scoring engine validates cells; this module turns bytes into a frame of strings
-and reports file-level problems (encoding, empty file, ragged rows) the same way.
+The scoring engine validates cells; this module turns bytes into a frame and reports
+file-level problems (encoding, empty file, ragged rows) the same way. Question columns
+are left to pandas' C parser, so a clean file of numbers is read once, without strings.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import warnings
 from pathlib import Path
 
-import pandas as pd
-
 from questionnaires import Questionnaire
+from questionnaires.vocabulary import DONT_KNOW, META_COLUMNS
 from scoring import Answers, AnswersError, parse_answers
-from scoring.answers import META_COLUMNS
 
 MAX_CSV_BYTES = 200 * 1024 * 1024
+_RAGGED = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
 def read_answers_csv(source: str | Path | bytes, q: Questionnaire, *,
                      apply_lineage: bool = False) -> Answers:
     """Parse and validate an answers CSV; AnswersError names the line and column."""
-    if isinstance(source, bytes):
-        raw = source
-    else:
-        path = Path(source)
-        try:
-            if path.stat().st_size > MAX_CSV_BYTES:
-                raise AnswersError(f"{path} is larger than {MAX_CSV_BYTES // 2**20} MB")
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise AnswersError(f"cannot read {path}: {exc.strerror}") from None
+    import pandas as pd
+
+    raw = source if isinstance(source, bytes) else _read_bytes(Path(source))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -41,14 +36,41 @@ def read_answers_csv(source: str | Path | bytes, q: Questionnaire, *,
     if not text.strip():
         raise AnswersError("the file is empty; expected a header row and one row per "
                            "respondent")
-    _check_shape(text)
-    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                        skip_blank_lines=True)
+    header = _header(text)
+    # Free text and meta columns stay text; question columns are parsed as numbers by
+    # the C reader (a column with "dk" or a typo comes back as text and is checked cell
+    # by cell).
+    as_text = {name: str for name in header if name.strip() in _text_columns(q, apply_lineage)}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(io.StringIO(text), dtype=as_text, keep_default_na=False,
+                                na_values=[""], skip_blank_lines=True, index_col=False)
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+        match = _RAGGED.search(str(exc))
+        if match:
+            raise AnswersError(f"{match[3]} cells but the header has {match[1]}",
+                               line=int(match[2])) from None
+        _find_ragged_row(text)
+        raise AnswersError(f"not a valid CSV: {exc}") from None
+    except (ValueError, csv.Error) as exc:
+        raise AnswersError(f"not a valid CSV: {exc}") from None
+    if len(set(header)) != len(header):  # pandas renames repeats (a, a.1): check the raw names
+        frame = frame.set_axis(header, axis=1)
     return parse_answers(frame, q, apply_lineage=apply_lineage)
 
 
-def _check_shape(text: str) -> None:
-    """Every row must have no more cells than the header (pandas would shift them)."""
+def _read_bytes(path: Path) -> bytes:
+    try:
+        if path.stat().st_size > MAX_CSV_BYTES:
+            raise AnswersError(f"{path} is larger than {MAX_CSV_BYTES // 2**20} MB")
+        return path.read_bytes()
+    except OSError as exc:
+        raise AnswersError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _find_ragged_row(text: str) -> None:
+    """Only on the error path: name the first row with more cells than the header."""
     reader = csv.reader(io.StringIO(text))
     try:
         header = next(reader)
@@ -60,21 +82,41 @@ def _check_shape(text: str) -> None:
         raise AnswersError(f"not a valid CSV: {exc}", line=reader.line_num) from None
 
 
-def answers_frame(answers: Answers, q: Questionnaire) -> pd.DataFrame:
+def _header(text: str) -> list[str]:
+    first = text[: text.find("\n") + 1 if "\n" in text else len(text)]
+    try:
+        return next(csv.reader(io.StringIO(first)))
+    except (csv.Error, StopIteration) as exc:
+        raise AnswersError(f"not a valid CSV header: {exc}", line=1) from None
+
+
+def _text_columns(q: Questionnaire, apply_lineage: bool) -> set[str]:
+    names = set(META_COLUMNS) - {"duration_seconds"}
+    texts = {question.key for question in q.questions if not q.scale_of(question).scored}
+    if apply_lineage:
+        texts |= {old for old, new in q.lineage.items() if new in texts}
+    return names | texts
+
+
+def answers_frame(answers: Answers, q: Questionnaire):
     """Answers back to the wide CSV layout, question columns in questionnaire order."""
+    import pandas as pd
+
     columns: dict[str, object] = {
         "respondent": answers.respondent, "role": answers.role, "team": answers.team,
     }
     for question in q.questions:
-        if question.key in answers.values.columns:
-            columns[question.key] = answers.values[question.key].map(_format_number)
-        elif question.key in answers.texts.columns:
-            columns[question.key] = answers.texts[question.key]
+        key = question.key
+        if key in answers.values.columns:
+            cells = answers.values[key].map(_format_number)
+            columns[key] = cells.where(~answers.dont_know[key], DONT_KNOW)
+        elif key in answers.texts.columns:
+            columns[key] = answers.texts[key]
     return pd.DataFrame(columns)
 
 
 def _format_number(value: float) -> str:
-    if pd.isna(value):
+    if value != value:  # NaN
         return ""
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import sqlalchemy as sa
 
+from scoring import parse_answers
 from scoring.synthetic import synthetic_answers
 
 from . import questionnaire_store
@@ -74,15 +75,11 @@ def _responses(q, round_id: int, n: int, seed: int, shift: float,
     span = max((last_day - first_day).days, 0)
     out = []
     for frame in frames:
-        for record in frame.to_dict("records"):
-            answers = {}
-            for question in q.questions:
-                cell = record.get(question.key, "")
-                if cell == "":
-                    continue
-                answers[question.key] = cell if not q.scale_of(question).scored else int(cell)
-            out.append(Response(round_id=round_id, role=record["role"] or None,
-                                team=record["team"] or None, answers=answers,
+        answers = parse_answers(frame, q)
+        for record, role, team in zip(answers.to_records(), answers.role, answers.team,
+                                      strict=True):
+            out.append(Response(round_id=round_id, role=role or None, team=team or None,
+                                answers=record,
                                 submitted_on=first_day + timedelta(days=rng.randint(0, span))))
     return out
 

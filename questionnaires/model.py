@@ -59,7 +59,7 @@ class Scale:
     def message(self, code: int, cell: object) -> str:
         """The message for a problem code, naming the value as it was given."""
         if code == NOT_A_NUMBER:
-            if isinstance(cell, str) and cell.strip().lower() == DONT_KNOW:
+            if is_dont_know(cell):
                 return f"{cell!r}: this question has no \"Don't know\" choice"
             return f"{cell!r} is not a number"
         if code == OUTSIDE:
@@ -68,7 +68,7 @@ class Scale:
 
     def problem(self, value: object) -> str | None:
         """The check for one answer as stored or typed: None when it is acceptable."""
-        if self.dont_know and value == DONT_KNOW:
+        if self.dont_know and is_dont_know(value):
             return None
         number = as_number(value)
         code = int(self.check(np.array([np.nan if number is None else number]))[0])
@@ -89,7 +89,7 @@ class Scale:
         """An answer as the respondent chose it (the label, not the number)."""
         if value is None or value == "":
             return ""
-        if self.dont_know and value == DONT_KNOW:
+        if self.dont_know and is_dont_know(value):
             return self.dont_know
         if self.type == "likert":
             for point, label in self.choices():
@@ -98,6 +98,10 @@ class Scale:
         if self.type == "number" and self.unit:
             return f"{value} {self.unit}"
         return str(value)
+
+
+def is_dont_know(value: object) -> bool:
+    return isinstance(value, str) and value.strip().lower() == DONT_KNOW
 
 
 def as_number(value: object) -> float | None:

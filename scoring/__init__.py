@@ -4,14 +4,7 @@ No Flask, no SQLAlchemy, no I/O: usable from a notebook with a DataFrame and a
 questionnaire.
 """
 
-from .answers import (
-    Answers,
-    AnswersError,
-    answers_from_records,
-    empty_answers,
-    parse_answers,
-    validate_record,
-)
+from .answers import Answers, AnswersError, parse_answers, validate_record
 from .engine import score, threshold_for
 from .model import (
     Agreement,
@@ -47,8 +40,6 @@ __all__ = [
     "RootCause",
     "Segment",
     "Trend",
-    "answers_from_records",
-    "empty_answers",
     "parse_answers",
     "score",
     "threshold_for",

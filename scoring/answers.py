@@ -1,7 +1,10 @@
 """Answers in, validated: the answers-CSV contract as a pure function over DataFrames.
 
-Reading the file is the caller's job (the CLI, the web import); this module only
-checks cells and builds typed columns, and names the row and column of any problem.
+Two ways in, one set of rules: `parse_answers` takes a frame as read from a CSV (cells
+as strings, or numbers where the reader parsed them), `Answers.from_records` takes the
+dicts the app stores (numbers, "dk", text) without any detour through strings. Both
+check every cell with the scale's own rule (`Scale.check`) and name the line and column
+of the first problem. Reading the file is the caller's job.
 """
 
 from __future__ import annotations
@@ -14,9 +17,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from questionnaires import ROLES, Questionnaire
+from questionnaires import Questionnaire
+from questionnaires.model import OK, as_number
+from questionnaires.vocabulary import DONT_KNOW, META_COLUMNS, ROLES
 
-META_COLUMNS = ("respondent", "role", "team", "duration_seconds")
+__all__ = ["META_COLUMNS", "Answers", "AnswersError", "parse_answers", "validate_record"]
 
 
 class AnswersError(ValueError):
@@ -37,13 +42,15 @@ class AnswersError(ValueError):
 class Answers:
     """Validated answers for one questionnaire, one row per respondent.
 
-    `values` holds the scored questions as floats (NaN = skipped), columns in
-    questionnaire order; `texts` the free-text answers ("" = skipped).
+    `values` holds the scored questions as floats (NaN = no answer to score), columns in
+    questionnaire order; `dont_know` marks the "Don't know" answers (also NaN in
+    `values`); `texts` the free-text answers ("" = skipped).
     """
 
     questionnaire_key: str
     questionnaire_version: int
     values: pd.DataFrame
+    dont_know: pd.DataFrame
     texts: pd.DataFrame
     respondent: pd.Series
     role: pd.Series
@@ -55,25 +62,56 @@ class Answers:
 
     def take(self, mask: np.ndarray | pd.Series) -> Answers:
         """The subset of respondents where mask is true (reindexed from 0)."""
-        mask = np.asarray(mask, dtype=bool)
+        rows = np.asarray(mask, dtype=bool)
 
         def sub(obj: Any) -> Any:
-            return obj[mask].reset_index(drop=True)
+            return obj[rows].reset_index(drop=True)
 
         return Answers(self.questionnaire_key, self.questionnaire_version, sub(self.values),
-                       sub(self.texts), sub(self.respondent), sub(self.role), sub(self.team),
-                       sub(self.duration))
+                       sub(self.dont_know), sub(self.texts), sub(self.respondent),
+                       sub(self.role), sub(self.team), sub(self.duration))
+
+    @classmethod
+    def from_records(cls, records: Iterable[Mapping[str, Any]], q: Questionnaire, *,
+                     apply_lineage: bool = False) -> Answers:
+        """Answers from stored dicts (question key -> number, "dk" or text, plus optional
+        meta keys). Problems are named by record number, counting from 1."""
+        rows = list(records)
+        frame = pd.DataFrame.from_records(rows) if rows else pd.DataFrame(
+            columns=[question.key for question in q.scored_questions])
+        return parse_answers(frame, q, apply_lineage=apply_lineage, first_line=1)
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One dict per respondent in the stored form: whole numbers as int, "Don't know"
+        as "dk", free text as given; skipped questions are absent."""
+        grid = self.values.to_numpy(dtype=float)
+        dk = self.dont_know.to_numpy(dtype=bool)
+        keys = list(self.values.columns)
+        texts = self.texts.to_dict("records")
+        out = []
+        for i in range(len(self)):
+            record: dict[str, Any] = {}
+            for j, key in enumerate(keys):
+                value = grid[i, j]
+                if dk[i, j]:
+                    record[key] = DONT_KNOW
+                elif not math.isnan(value):
+                    record[key] = int(value) if value.is_integer() else float(value)
+            record.update({key: text for key, text in texts[i].items() if text})
+            out.append(record)
+        return out
 
 
 def parse_answers(frame: pd.DataFrame, q: Questionnaire, *, apply_lineage: bool = False,
                   first_line: int = 2) -> Answers:
-    """Validate a frame of strings (as read with dtype=str) against a questionnaire.
+    """Validate a frame in the answers-CSV layout against a questionnaire.
 
-    With apply_lineage, columns named by an older version are renamed through the
+    Cells may be strings (as read with dtype=str) or already numbers. With
+    apply_lineage, columns named by an older version are renamed through the
     questionnaire's lineage map (and dropped where it maps them to nothing).
     """
-    frame = frame.copy()
-    frame.columns = [str(c).strip() for c in frame.columns]
+    columns = [str(c).strip() for c in frame.columns]
+    frame = frame.set_axis(columns, axis=1)
     if apply_lineage and q.lineage:
         renames = {old: new for old, new in q.lineage.items() if new and old in frame.columns}
         dropped = [old for old, new in q.lineage.items() if new is None and old in frame.columns]
@@ -87,137 +125,125 @@ def parse_answers(frame: pd.DataFrame, q: Questionnaire, *, apply_lineage: bool 
         if column not in known:
             raise AnswersError(f"unknown column (not a question of {q.ref})", line=1,
                                column=column)
-    scored = [question for question in q.questions if q.scales[question.scale].scored]
-    if not any(question.key in frame.columns for question in scored):
+    scored = q.scored_questions
+    present = [question for question in scored if question.key in frame.columns]
+    if not present:
         raise AnswersError(f"no column is a scored question of {q.ref}", line=1)
-    frame = frame.fillna("").astype(str)
+    frame = frame.reset_index(drop=True)
     n = len(frame)
-    lines = np.arange(n) + first_line
 
-    def column(name: str) -> pd.Series:
-        if name in frame.columns:
-            return frame[name].str.strip().reset_index(drop=True)
-        return pd.Series([""] * n, dtype=object)
+    def text(name: str) -> pd.Series:
+        if name not in frame.columns:
+            return pd.Series([""] * n, dtype=object)
+        column = frame[name]
+        blank = column.isna()
+        return column.astype(str).str.strip().where(~blank, "").astype(object)
 
-    role = column("role")
+    role = text("role")
     bad_role = role[(role != "") & ~role.isin(ROLES)]
     if len(bad_role):
-        i = bad_role.index[0]
+        i = int(bad_role.index[0])
         raise AnswersError(f"unknown role {bad_role.iloc[0]!r}; use one of {', '.join(ROLES)}",
-                           line=int(lines[i]), column="role")
+                           line=i + first_line, column="role")
 
-    present = [question for question in scored if question.key in frame.columns]
-    raw_block = frame[[question.key for question in present]].reset_index(drop=True)
-    numbers = raw_block.apply(pd.to_numeric, errors="coerce").astype(float)
-    filled = raw_block != ""
-    maybe_blank = filled.to_numpy() & numbers.isna().to_numpy()
-    if maybe_blank.any():  # whitespace-only cells are skipped answers, not errors
-        rows_, cols_ = np.nonzero(maybe_blank)
-        for i, j in zip(rows_, cols_, strict=True):
-            if not str(raw_block.iat[i, j]).strip():
-                filled.iat[i, j] = False
-    mins = np.array([q.scales[question.scale].min for question in present], dtype=float)
-    maxs = np.array([q.scales[question.scale].max for question in present], dtype=float)
-    likert = np.array([q.scales[question.scale].type == "likert" for question in present])
-    grid = numbers.to_numpy()
-    with np.errstate(invalid="ignore"):
-        bad = filled.to_numpy() & (~np.isfinite(grid) | (grid < mins) | (grid > maxs)
-                                   | (likert & (grid != np.round(grid))))
-    if bad.any():
-        i, j = (int(x) for x in np.argwhere(bad)[0])
-        question = present[j]
-        scale = q.scales[question.scale]
-        cell = raw_block.iat[i, j]
-        value = grid[i, j]
-        if np.isnan(value):
-            message = f"{cell!r} is not a number"
-        elif not np.isfinite(value) or value < scale.min or value > scale.max:
-            message = f"{cell} is outside the scale {scale.min:g}..{scale.max:g}"
-        else:
-            message = f"{cell} is not a whole point of the scale"
-        raise AnswersError(message, line=int(lines[i]), column=question.key)
-    values = pd.DataFrame(np.full((n, len(scored)), np.nan), columns=[s.key for s in scored])
-    for j, question in enumerate(present):
-        values[question.key] = grid[:, j]
+    grid = np.full((n, len(scored)), np.nan)
+    dk = np.zeros((n, len(scored)), dtype=bool)
+    index = {question.key: j for j, question in enumerate(scored)}
+    first_problem: tuple[int, int, str] | None = None
+    for question in present:
+        scale = q.scale_of(question)
+        numbers, filled, dont_know, cells = _cells(frame[question.key])
+        if dont_know.any() and not scale.dont_know:
+            filled = filled | dont_know  # "dk" on a scale without the choice: not a number
+            dont_know = np.zeros(n, dtype=bool)
+        codes = np.where(filled, scale.check(numbers), OK)
+        bad = np.flatnonzero(codes != OK)
+        if len(bad):
+            i = int(bad[0])
+            message = scale.message(int(codes[i]), cells(i))
+            if first_problem is None or (i, index[question.key]) < first_problem[:2]:
+                first_problem = (i, index[question.key], message)
+        j = index[question.key]
+        grid[:, j] = np.where(filled, numbers, np.nan)
+        dk[:, j] = dont_know
+    if first_problem is not None:
+        i, j, message = first_problem
+        raise AnswersError(message, line=i + first_line, column=scored[j].key)
 
-    duration_raw = column("duration_seconds")
-    duration = pd.to_numeric(duration_raw.replace("", np.nan), errors="coerce")
-    bad = duration_raw[(duration_raw != "") & (duration.isna() | (duration < 0))]
-    if len(bad):
-        i = bad.index[0]
-        raise AnswersError(f"{bad.iloc[0]!r} is not a number of seconds",
-                           line=int(lines[i]), column="duration_seconds")
-
-    texts = {question.key: column(question.key).to_numpy(dtype=object)
-             for question in q.questions if not q.scales[question.scale].scored}
+    duration = _duration(frame, n, first_line)
+    keys = [question.key for question in scored]
+    texts = {question.key: text(question.key).to_numpy(dtype=object)
+             for question in q.questions if not q.scale_of(question).scored}
     return Answers(
         questionnaire_key=q.key,
         questionnaire_version=q.version,
-        values=values,
+        values=pd.DataFrame(grid, columns=keys),
+        dont_know=pd.DataFrame(dk, columns=keys),
         texts=pd.DataFrame(texts, columns=list(texts), dtype=object),
-        respondent=column("respondent"),
+        respondent=text("respondent"),
         role=role,
-        team=column("team"),
-        duration=duration.astype(float).reset_index(drop=True),
+        team=text("team"),
+        duration=duration,
     )
 
 
-def answers_from_records(records: Iterable[Mapping[str, Any]], q: Questionnaire) -> Answers:
-    """Build Answers from dicts (question key -> value, plus optional meta keys)."""
-    rows = [{k: "" if v is None else str(v) for k, v in record.items()} for record in records]
-    frame = pd.DataFrame(rows, dtype=object)
-    if frame.empty:
-        frame = pd.DataFrame(columns=[question.key for question in q.questions])
-    return parse_answers(frame, q, first_line=1)
+def _cells(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, Any]:
+    """(numbers, filled, dont_know, cell-as-given) of one question column.
+
+    Numeric columns (the usual case, straight from the CSV reader) are used as they are;
+    other columns are stripped, "dk" is picked out and the rest read as numbers
+    (NaN where a filled cell is not a number).
+    """
+    if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(
+            column.dtype):
+        numbers = column.to_numpy(dtype=float)
+        return numbers, ~np.isnan(numbers), np.zeros(len(numbers), dtype=bool), \
+            lambda i: f"{numbers[i]:g}"
+    raw = column.to_numpy(dtype=object)
+    stripped = pd.Series([v.strip() if isinstance(v, str) else v for v in raw], dtype=object)
+    blank = stripped.isna() | (stripped == "")
+    dont_know = stripped.map(lambda v: isinstance(v, str) and v.lower() == DONT_KNOW)
+    dont_know = dont_know.to_numpy(dtype=bool)
+    booleans = stripped.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(dtype=bool)
+    numbers = pd.to_numeric(stripped.where(~blank & ~dont_know & ~booleans),
+                            errors="coerce").to_numpy(dtype=float)
+    return numbers, ~blank.to_numpy() & ~dont_know, dont_know, lambda i: raw[i]
+
+
+def _duration(frame: pd.DataFrame, n: int, first_line: int) -> pd.Series:
+    if "duration_seconds" not in frame.columns:
+        return pd.Series(np.full(n, np.nan))
+    numbers, filled, _, cells = _cells(frame["duration_seconds"])
+    with np.errstate(invalid="ignore"):
+        bad = np.flatnonzero(filled & (np.isnan(numbers) | (numbers < 0)
+                                       | ~np.isfinite(numbers)))
+    if len(bad):
+        i = int(bad[0])
+        raise AnswersError(f"{cells(i)!r} is not a number of seconds", line=i + first_line,
+                           column="duration_seconds")
+    return pd.Series(np.where(filled, numbers, np.nan))
 
 
 def validate_record(record: Mapping[str, Any], q: Questionnaire) -> dict[str, str]:
-    """Problems in one respondent's answers, per key, by the same rules as parse_answers.
-
-    Plain Python rather than a DataFrame: the web checks every page with it, and one
-    person's answers do not need pandas.
-    """
+    """Problems in one respondent's answers, per key, by the same rules as parse_answers."""
     errors: dict[str, str] = {}
     for key, value in record.items():
-        if key in ("respondent", "team"):
-            continue
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if key in ("respondent", "team") or value is None or (
+                isinstance(value, str) and not value.strip()):
             continue
         if key == "role":
             if value not in ROLES:
                 errors[key] = f"unknown role {value!r}; use one of {', '.join(ROLES)}"
-            continue
-        if key == "duration_seconds":
-            number = _as_number(value)
+        elif key == "duration_seconds":
+            number = as_number(value)
             if number is None or not math.isfinite(number) or number < 0:
                 errors[key] = f"{value!r} is not a number of seconds"
-            continue
-        try:
-            question = q.question(key)
-        except KeyError:
+        elif key not in {question.key for question in q.questions}:
             errors[key] = f"unknown column (not a question of {q.ref})"
-            continue
-        scale = q.scales[question.scale]
-        if not scale.scored:
-            continue
-        number = _as_number(value)
-        if number is None or math.isnan(number):
-            errors[key] = f"{value!r} is not a number"
-        elif not math.isfinite(number) or number < scale.min or number > scale.max:
-            errors[key] = f"{value} is outside the scale {scale.min:g}..{scale.max:g}"
-        elif scale.type == "likert" and not number.is_integer():
-            errors[key] = f"{value} is not a whole point of the scale"
+        else:
+            scale = q.scale_of(q.question(key))
+            cell = value.strip() if isinstance(value, str) else value
+            problem = scale.problem(cell) if scale.scored else None
+            if problem is not None:
+                errors[key] = problem
     return errors
-
-
-def _as_number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def empty_answers(q: Questionnaire) -> Answers:
-    return answers_from_records([], q)

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
-from scoring import Answers
-
 from .. import questionnaire_store
 from ..answers_io import read_answers_csv
 from ..errors import BadForm
@@ -14,28 +10,13 @@ from ..models import Response
 from .reporting import round_for
 
 
-def _records(answers: Answers) -> list[dict]:
-    """One stored answers dict per row, in the form the survey stores (ints stay ints)."""
-    out = []
-    values = answers.values.to_dict("records")
-    texts = answers.texts.to_dict("records")
-    for scored, free in zip(values, texts, strict=True):
-        record: dict = {}
-        for key, value in scored.items():
-            if not math.isnan(value):
-                record[key] = int(value) if float(value).is_integer() else float(value)
-        record.update({key: text for key, text in free.items() if text})
-        out.append(record)
-    return out
-
-
 def import_csv(round_id: int, source: str | bytes) -> int:
     """Validate the whole file against the round's questionnaire, then store every row in
     one transaction. Respondent ids in the file are not kept: stored ids are random."""
     round_ = round_for(round_id)
     q = questionnaire_store.of(round_.questionnaire)
     answers = read_answers_csv(source, q)  # raises AnswersError naming line and column
-    records = _records(answers)
+    records = answers.to_records()
     empty = [i for i, r in enumerate(records) if not r]
     if empty:
         raise BadForm(f"line {empty[0] + 2}: the row has no answers.")

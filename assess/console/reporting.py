@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pandas as pd
 import sqlalchemy as sa
 
 from questionnaires import Questionnaire
-from scoring import Answers, Result, parse_answers, score
+from scoring import Answers, Result, score
 
 from .. import questionnaire_store
 from ..errors import BelowThreshold, NotFound
@@ -42,16 +41,14 @@ def round_for(round_id: int, consultant_id: int | None = None) -> Round:
 
 def round_answers(round_: Round, q: Questionnaire) -> Answers:
     """Every stored response of a round as Answers in q's keys (older versions mapped)."""
-    rows = db.session.scalars(sa.select(Response).where(Response.round_id == round_.id)
+    rows = db.session.execute(sa.select(Response.id, Response.role, Response.team,
+                                        Response.answers)
+                              .where(Response.round_id == round_.id)
                               .order_by(Response.id)).all()
-    records = [{"respondent": r.id, "role": r.role or "", "team": r.team or "",
-                **{k: "" if v is None else str(v) for k, v in r.answers.items()}}
-               for r in rows]
-    columns = ["respondent", "role", "team", *(question.key for question in
-                                                questionnaire_store.of(round_.questionnaire)
-                                                .questions)]
-    frame = pd.DataFrame(records, columns=columns, dtype=object).fillna("")
-    return parse_answers(frame, q, apply_lineage=round_.questionnaire.version != q.version)
+    records = [{**answers, "respondent": rid, "role": role or "", "team": team or ""}
+               for rid, role, team, answers in rows]
+    return Answers.from_records(records, q,
+                                apply_lineage=round_.questionnaire.version != q.version)
 
 
 def earlier_rounds(round_: Round) -> list[Round]:

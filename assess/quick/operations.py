@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from questionnaires import Questionnaire
-from scoring import Result, answers_from_records, score
+from scoring import Answers, Result, score
 
 from .. import questionnaire_store
 from ..errors import NotFound
@@ -43,5 +43,5 @@ def find(token: str) -> QuickResult:
 def scored_result(token: str) -> tuple[QuickResult, Questionnaire, Result]:
     row = find(token)
     q = questionnaire_store.of(row.questionnaire)
-    answers = answers_from_records([{"role": "ceo", **row.answers}], q)
+    answers = Answers.from_records([{"role": "ceo", **row.answers}], q)
     return row, q, score(answers, q)

@@ -32,11 +32,11 @@ def test_quick_report_shows_the_ceo_result():
 
 
 def test_each_cause_says_what_it_covers_and_a_rule_explains_itself_once():
-    from scoring import answers_from_records
+    from scoring import Answers
 
     q = load("ceo-quick", 1)
     record = {x.key: 1 for x in q.scored_questions if q.scales[x.scale].type == "likert"}
-    result = score(answers_from_records([record | {"role": "ceo"}], q), q)
+    result = score(Answers.from_records([record | {"role": "ceo"}], q), q)
     assert [c.rule for c in result.root_causes[:3]] == ["ecosystem_first"] * 3
     text = " ".join(" ".join(pdf_pages(build_quick_report(result, q, generated_on=DAY)))
                     .split())

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring import AnswersError, answers_from_records, parse_answers, validate_record
+from scoring import Answers, AnswersError, parse_answers, validate_record
 
 
 def parse(q, header, *rows):
@@ -55,12 +55,12 @@ def test_empty_cells_are_skipped_and_values_parsed(mini):
 
 
 def test_answers_from_records_validates_like_the_csv(mini):
-    a = answers_from_records([{"tm_a": 5, "role": "rep"}, {"tm_a": None}], mini)
+    a = Answers.from_records([{"tm_a": 5, "role": "rep"}, {"tm_a": None}], mini)
     assert a.values["tm_a"].tolist()[0] == 5.0 and len(a) == 2
     with pytest.raises(AnswersError, match="column 'tm_a'"):
-        answers_from_records([{"tm_a": 7}], mini)
+        Answers.from_records([{"tm_a": 7}], mini)
     with pytest.raises(AnswersError, match="unknown column"):
-        answers_from_records([{"nope": 1}], mini)
+        Answers.from_records([{"nope": 1}], mini)
 
 
 CELLS = ["", "1", "3", "5", "0", "6", "2.5", "x", "nan", "inf", "-1", "7", "90", "91", " 4 "]
@@ -73,7 +73,7 @@ def test_single_record_validator_agrees_with_the_csv_validator(mini, tm, gap, ro
     record = {"tm_a": tm, "pr_gap": gap, "role": role}
     problems = validate_record(record, mini)
     try:
-        answers_from_records([record], mini)
+        Answers.from_records([record], mini)
         rejected = None
     except AnswersError as exc:
         rejected = exc

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from assess.present import quick_view as summarise
 from questionnaires import load
-from scoring import answers_from_records, score
+from scoring import Answers, score
 
 
 def test_each_rule_explains_itself_once():
     q = load("ceo-quick", 1)
     record = {question.key: 1 for question in q.scored_questions
               if q.scales[question.scale].type == "likert"}
-    result = score(answers_from_records([record | {"role": "ceo"}], q), q)
+    result = score(Answers.from_records([record | {"role": "ceo"}], q), q)
     causes = summarise(q, result).causes
     assert len(causes) == 3 and all(c.kind == "ecosystem" for c in causes)
     assert [bool(c.explanation) for c in causes] == [True, False, False]
