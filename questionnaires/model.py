@@ -6,6 +6,7 @@ package (scoring, the web app, the report) reads. Nothing here does I/O.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -98,6 +99,11 @@ class Scale:
         if self.type == "number" and self.unit:
             return f"{value} {self.unit}"
         return str(value)
+
+
+def displayed(score: float) -> int:
+    """A 0..100 score as every page, PDF and table prints it: whole points, halves up."""
+    return math.floor(score + 0.5)
 
 
 def is_dont_know(value: object) -> bool:
@@ -244,12 +250,24 @@ class Questionnaire:
         return tuple(q for q in self.questions if q.section == section_key)
 
     def band(self, score: float | None) -> str | None:
+        """The band of a score as displayed (whole points), so "60" never reads "weak"."""
         if score is None:
             return None
+        shown = displayed(score)
         for band in self.bands:
-            if band.min <= score:
+            if band.min <= shown:
                 return band.label
         return self.bands[-1].label
+
+    def weak(self, score: float | None, below: float | None = None) -> bool:
+        """Under the weak line (the analysis default, or a rule's own), as displayed."""
+        line = self.analysis.weak_below if below is None else below
+        return score is not None and displayed(score) < line
+
+    @property
+    def healthy_at(self) -> float:
+        """The top band's line: a score as displayed at or above it is healthy."""
+        return self.bands[0].min
 
     @cached_property
     def _question_index(self) -> dict[str, Question]:

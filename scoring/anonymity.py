@@ -1,27 +1,176 @@
-"""Which aggregates may be shown without revealing anyone's answers.
+"""What may be released without revealing anyone's answers: the one place that decides.
 
-Primary suppression hides every group under the threshold k. Complementary
-suppression then hides more, smallest first, until what is hidden cannot be recovered
-by subtracting the shown groups from the total: the hidden remainder is empty or
-holds at least k people.
+Every figure the product shows about a team is a mean (with n and SD) of some group of
+respondents: everyone, a role, a team, the leadership and the team side of a perception
+gap. An attacker holding several released figures of the same question can combine them:
+with one CEO among 1 CEO, 6 leaders and 6 managers, CEO = 13 x leadership - 6 x leaders
+- 6 x managers. So release is decided for *all* groups of all views together, per
+variable (each dimension, each item), as linear algebra:
+
+- respondents fall into *cells*, the finest partition of every view (role x team x side);
+  each candidate group is a union of cells;
+- primary suppression hides every group of fewer than k people;
+- complementary suppression then hides more groups until no *protected set* -- a cell of
+  fewer than k people, a pair of such cells, or a hidden group -- has its indicator in the
+  span of the released groups' indicators, i.e. until no combination of released sums
+  equals the sum of a protected set.
+
+Views are always checked together, whichever one a page shows, so comparing a by-role
+and a by-team view reveals nobody. The same k is used for exports (`anonymise_rows`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import combinations
+
+import numpy as np
+
+ALL = ("all", "all")  # the whole team as a group
+VIEWS = ("role", "team", "side")
+UNSPECIFIED = "unspecified"
+_TOLERANCE = 1e-9
 
 
-def suppressed_keys(counts: Mapping[str, int], k: int,
-                    primary: frozenset[str] | set[str] = frozenset()) -> set[str]:
-    """Keys to hide so that no hidden group of fewer than k can be derived.
+@dataclass(frozen=True)
+class Grouping:
+    """The respondents' labels in every view, e.g. {"role": [...], "team": [...]}."""
 
-    counts: group -> number of people contributing to the aggregate.
-    primary: keys hidden for other reasons (e.g. the whole segment is hidden); their
-    counts still belong to the remainder an attacker could compute.
+    labels: Mapping[str, np.ndarray]
+
+    def cells(self, present: np.ndarray) -> tuple[np.ndarray, list[tuple[str, ...]]]:
+        """Cell index per present respondent and the label tuple of each cell."""
+        views = [v for v in VIEWS if v in self.labels]
+        keys = list(zip(*(self.labels[v][present] for v in views), strict=True))
+        index: dict[tuple[str, ...], int] = {}
+        ids = np.array([index.setdefault(key, len(index)) for key in keys], dtype=int)
+        return ids, list(index)
+
+
+def hidden_groups(grouping: Grouping, present: np.ndarray, k: int,
+                  primary: frozenset[tuple[str, str]] = frozenset()
+                  ) -> frozenset[tuple[str, str]]:
+    """(view, label) of every group that must not be released for this variable.
+
+    `present` marks the respondents who have a value; `primary` are groups hidden for
+    another reason (a whole segment hidden on its membership), which must stay
+    unrecoverable here too. ALL is in the result when the whole team has fewer than k
+    values (then everything is hidden).
     """
-    hidden = {key for key, n in counts.items() if 0 < n < k} | set(primary)
-    shown = sorted((key for key in counts if key not in hidden),
-                   key=lambda key: (counts[key], key))
-    while shown and 0 < sum(counts[key] for key in hidden) < k:
-        hidden.add(shown.pop(0))
-    return hidden
+    present = np.asarray(present, dtype=bool)
+    views = [v for v in VIEWS if v in grouping.labels]
+    total = int(present.sum())
+    if total == 0:
+        return frozenset()
+    everything = {(v, str(label)) for v in views for label in set(grouping.labels[v].tolist())}
+    if total < k:
+        return frozenset(everything | {ALL})
+    ids, cell_keys = grouping.cells(present)
+    sizes = np.bincount(ids, minlength=len(cell_keys))
+    return frozenset(_suppress(tuple(views), tuple(cell_keys), tuple(int(s) for s in sizes), k,
+                               frozenset(primary))
+                     | {g for g in everything if g not in _groups(views, cell_keys)})
+
+
+def _groups(views: Sequence[str], cell_keys: Sequence[tuple[str, ...]]
+            ) -> dict[tuple[str, str], np.ndarray]:
+    """Each candidate group as a 0/1 vector over cells (the whole team first)."""
+    out: dict[tuple[str, str], np.ndarray] = {ALL: np.ones(len(cell_keys))}
+    for i, view in enumerate(views):
+        for label in sorted({key[i] for key in cell_keys}):
+            out[(view, label)] = np.array([1.0 if key[i] == label else 0.0
+                                           for key in cell_keys])
+    return out
+
+
+@lru_cache(maxsize=4096)  # dimensions answered by the same people share one answer
+def _suppress(views: tuple[str, ...], cell_keys: tuple[tuple[str, ...], ...],
+              cell_sizes: tuple[int, ...], k: int,
+              primary: frozenset[tuple[str, str]]) -> frozenset[tuple[str, str]]:
+    everything = _groups(views, cell_keys)
+    # Groups with the same members are one figure under two names (the reps as a role
+    # and as the team side of a gap): decide once, for the first name.
+    canonical: dict[bytes, tuple[str, str]] = {}
+    alias = {name: canonical.setdefault(vector.tobytes(), name)
+             for name, vector in everything.items()}
+    groups = {name: vector for name, vector in everything.items() if alias[name] == name}
+    sizes = np.array(cell_sizes)
+    size = {name: int(vector @ sizes) for name, vector in groups.items()}
+    hidden = {name for name, n in size.items() if 0 < n < k}
+    hidden |= {alias[name] for name in primary if name in alias and alias[name] != ALL}
+    small = [i for i, n in enumerate(sizes) if 0 < n < k]
+    unit = np.eye(len(sizes))
+    protected = [unit[i] for i in small]
+    protected += [unit[i] + unit[j] for i, j in combinations(small, 2)
+                  if sizes[i] + sizes[j] < k]
+    while True:
+        shown = [name for name in groups if name not in hidden]
+        leak = _first_leak(shown, groups, protected
+                           + [groups[name] for name in hidden if size[name] > 0])
+        if leak is None:
+            return frozenset(name for name in everything if alias[name] in hidden)
+        # Hide the smallest released group that the revealing combination uses.
+        candidates = [name for name in leak if name != ALL] or [
+            name for name in shown if name != ALL]
+        hidden.add(min(candidates, key=lambda name: (size[name], name)))
+
+
+def _first_leak(shown: Sequence[tuple[str, str]], groups: Mapping[tuple[str, str], np.ndarray],
+                protected: Sequence[np.ndarray]) -> dict[tuple[str, str], float] | None:
+    """The combination of released groups that equals some protected set, if any."""
+    if not shown:
+        return None
+    released = np.array([groups[name] for name in shown])  # groups x cells
+    for target in protected:
+        coefficients, *_ = np.linalg.lstsq(released.T, target, rcond=None)
+        if np.abs(released.T @ coefficients - target).max() < _TOLERANCE:
+            return {name: float(c) for name, c in zip(shown, coefficients, strict=True)
+                    if abs(c) > _TOLERANCE}
+    return None
+
+
+# --------------------------------------------------------------------------- exports
+
+
+def anonymise_rows(roles: Sequence[str], teams: Sequence[str], k: int
+                   ) -> tuple[list[str], list[str], list[bool]]:
+    """Role and team of each exported row, generalised so every visible (role, team)
+    combination is shared by at least k rows (or by none).
+
+    Rare combinations first lose their team, then their role as well; when the rows left
+    with both blank are themselves fewer than k (the lone CEO would be the only blank
+    row), the smallest remaining combinations are blanked with them until that group
+    reaches k. The third list marks rows whose role was blanked here: their role-specific
+    answers would still single them out, so callers drop those answers.
+    """
+    role, team = list(roles), list(teams)
+    blanked = [False] * len(role)
+
+    def counts() -> dict[tuple[str, str], int]:
+        out: dict[tuple[str, str], int] = {}
+        for key in zip(role, team, strict=True):
+            out[key] = out.get(key, 0) + 1
+        return out
+
+    joint = counts()
+    for i, key in enumerate(zip(role, team, strict=True)):
+        if joint[key] < k:
+            team[i] = ""
+    joint = counts()
+    for i, key in enumerate(zip(role, team, strict=True)):
+        if joint[key] < k and role[i]:
+            role[i], blanked[i] = "", True
+    while True:
+        joint = counts()
+        blank = joint.get(("", ""), 0)
+        if blank == 0 or blank >= k or len(joint) == 1:
+            break
+        smallest = min((key for key in joint if key != ("", "")),
+                       key=lambda key: (joint[key], key))
+        for i, key in enumerate(zip(role, team, strict=True)):
+            if key == smallest:
+                role[i], team[i] = "", ""
+                blanked[i] = blanked[i] or bool(smallest[0])
+    return role, team, blanked

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from questionnaires import Questionnaire
 
@@ -28,6 +27,7 @@ def score_values(q: Questionnaire, key: str, values: np.ndarray | float) -> np.n
     scale = q.scales[question.scale]
     values = np.asarray(values, dtype=float)
     if scale.type == "likert":
+        assert scale.min is not None and scale.max is not None
         scored = 100.0 * (values - scale.min) / (scale.max - scale.min)
     else:
         scored = np.interp(values, [p[0] for p in scale.points], [p[1] for p in scale.points])
@@ -35,20 +35,35 @@ def score_values(q: Questionnaire, key: str, values: np.ndarray | float) -> np.n
 
 
 def item_scores(answers: Answers, q: Questionnaire) -> np.ndarray:
-    """Respondents x scored questions, each answer mapped to 0..100 (NaN = skipped)."""
+    """Respondents x scored questions, each answer mapped to 0..100 (NaN = not scored).
+
+    A respondent who gave a role is scored only on the questions asked of that role
+    (FORMAT.md: each role judges only what it can judge).
+    """
     raw = answers.values.to_numpy(dtype=float, copy=True)
+    role = answers.role.to_numpy(dtype=object)
     out = np.empty_like(raw)
     for j, key in enumerate(answers.values.columns):
-        out[:, j] = score_values(q, key, raw[:, j])
+        question = q.question(key)
+        column = raw[:, j]
+        if "all" not in question.audiences:
+            column = np.where((role == "") | np.isin(role, question.audiences), column, np.nan)
+        out[:, j] = score_values(q, key, column)
     return out
 
 
 @dataclass(frozen=True, eq=False)
 class DimensionMatrix:
-    """Per-respondent dimension scores plus how many items fed each one."""
+    """Per-respondent dimension scores (NaN = no score) and what each one rests on.
+
+    `perception` holds, for dimensions that also have a measure, the same respondents'
+    perception-item scores (one group's view of another), kept apart for the gap.
+    """
 
     keys: tuple[str, ...]
-    scores: np.ndarray  # respondents x dimensions, NaN = no score
+    scores: np.ndarray  # respondents x dimensions
+    basis: tuple[str, ...]  # per dimension: measure | perception
+    perception: np.ndarray  # respondents x dimensions, NaN where there is no such view
 
 
 def respondent_dimensions(answers: Answers, q: Questionnaire,
@@ -59,18 +74,26 @@ def respondent_dimensions(answers: Answers, q: Questionnaire,
     keys = tuple(d.key for d in q.dimensions)
     dim_index = {k: i for i, k in enumerate(keys)}
     columns = list(answers.values.columns)
-    weights = np.zeros((len(columns), len(keys)))
+    measure = np.zeros((len(columns), len(keys)))
+    view = np.zeros((len(columns), len(keys)))
     for j, key in enumerate(columns):
         question = q.question(key)
-        weights[j, dim_index[question.dimension]] = question.weight
+        target = view if question.perception else measure
+        target[j, dim_index[str(question.dimension)]] = question.weight
+    only_view = (measure.sum(axis=0) == 0) & (view.sum(axis=0) > 0)
+    measure[:, only_view] = view[:, only_view]
+    basis = tuple("perception" if flag else "measure" for flag in only_view)
+    view[:, only_view] = 0.0
+    return DimensionMatrix(keys, _weighted(items, measure), basis, _weighted(items, view))
+
+
+def _weighted(items: np.ndarray, weights: np.ndarray) -> np.ndarray:
     answered = ~np.isnan(items)
-    filled = np.where(answered, items, 0.0)
-    numerator = filled @ weights
+    numerator = np.where(answered, items, 0.0) @ weights
     denominator = answered.astype(float) @ weights
     with np.errstate(invalid="ignore", divide="ignore"):
-        scores = np.where(denominator > 0, numerator / np.where(denominator > 0, denominator, 1),
-                          np.nan)
-    return DimensionMatrix(keys, scores)
+        return np.where(denominator > 0, numerator / np.where(denominator > 0, denominator, 1),
+                        np.nan)
 
 
 @dataclass(frozen=True)
@@ -80,19 +103,8 @@ class Aggregate:
     sd: float | None
 
 
-def aggregate(values: np.ndarray) -> Aggregate:
-    """Plain mean, count and sample SD of the non-missing values."""
-    present = values[~np.isnan(values)]
-    n = int(present.size)
-    if n == 0:
-        return Aggregate(None, 0, None)
-    mean = float(present.mean())
-    sd = float(present.std(ddof=1)) if n >= 2 else None
-    return Aggregate(mean, n, sd)
-
-
 def aggregate_columns(matrix: np.ndarray) -> list[Aggregate]:
-    """`aggregate` for every column at once."""
+    """Plain mean, count and sample SD of the non-missing values of every column."""
     present = ~np.isnan(matrix)
     n = present.sum(axis=0)
     filled = np.where(present, matrix, 0.0)
@@ -111,17 +123,18 @@ def aggregate_columns(matrix: np.ndarray) -> list[Aggregate]:
     return out
 
 
-def dimension_scores(q: Questionnaire, keys: Sequence[str], aggregates: Sequence[Aggregate],
-                     k: int) -> tuple[DimensionScore, ...]:
-    """Team dimension scores; any with fewer than k respondents is suppressed."""
+def dimension_scores(q: Questionnaire, matrix: DimensionMatrix, aggregates: Sequence[Aggregate],
+                     hidden: Sequence[bool]) -> tuple[DimensionScore, ...]:
+    """Team dimension scores; a hidden one keeps its n but shows no score."""
     out = []
-    for key, agg in zip(keys, aggregates, strict=True):
+    for key, basis, agg, hide in zip(matrix.keys, matrix.basis, aggregates, hidden,
+                                     strict=True):
         dim = q.dimension(key)
-        hidden = 0 < agg.n < k
-        score = None if hidden else agg.mean
+        hide = hide and agg.n > 0
+        score = None if hide else agg.mean
         out.append(DimensionScore(
             key=key, group=dim.group, title=dim.title, score=score, n=agg.n,
-            sd=None if hidden else agg.sd, band=q.band(score), suppressed=hidden,
+            sd=None if hide else agg.sd, band=q.band(score), suppressed=hide, basis=basis,
         ))
     return tuple(out)
 
@@ -136,15 +149,23 @@ def weighted_mean(pairs: Sequence[tuple[float | None, float]]) -> float | None:
 
 def roll_up(q: Questionnaire,
             dims: Sequence[DimensionScore]) -> tuple[tuple[GroupScore, ...], Overall]:
-    """Group scores from dimension scores, the overall from group scores."""
-    by_key = {d.key: d for d in dims}
+    """Group scores from measured dimension scores, the overall from group scores.
+
+    Perceptions (one group's view of another) are shown but never part of a score. The
+    overall band is never the top band while any dimension is in the bottom band.
+    """
+    by_key = {d.key: d for d in dims if d.basis == "measure"}
     groups = []
     for group in q.groups:
         score = weighted_mean([(by_key[d.key].score, d.weight) for d in q.dimensions
                                if d.group == group.key and d.key in by_key])
         groups.append(GroupScore(group.key, group.title, score, q.band(score)))
     overall = weighted_mean([(g.score, q.group(g.key).weight) for g in groups])
-    return tuple(groups), Overall(overall, q.band(overall))
+    band = q.band(overall)
+    bottom, top = q.bands[-1].label, q.bands[0].label
+    if band == top and len(q.bands) > 1 and any(d.band == bottom for d in by_key.values()):
+        band = q.bands[1].label
+    return tuple(groups), Overall(overall, band)
 
 
 def effective_weights(q: Questionnaire) -> dict[str, float]:
@@ -155,7 +176,3 @@ def effective_weights(q: Questionnaire) -> dict[str, float]:
         siblings = sum(d.weight for d in q.dimensions if d.group == dim.group)
         out[dim.key] = q.group(dim.group).weight / group_total * dim.weight / siblings
     return out
-
-
-def raw_medians(answers: Answers) -> pd.Series:
-    return answers.values.median(axis=0, skipna=True)

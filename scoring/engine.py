@@ -8,9 +8,9 @@ import numpy as np
 
 from questionnaires import Questionnaire
 
-from .anonymity import suppressed_keys
+from .anonymity import ALL, UNSPECIFIED, Grouping, hidden_groups
 from .answers import Answers
-from .causes import Facts, choose_fixes, find_root_causes, weak_breadth
+from .causes import Facts, find_root_causes
 from .core import (
     DimensionMatrix,
     aggregate_columns,
@@ -21,6 +21,7 @@ from .core import (
     roll_up,
     score_values,
 )
+from .ladder import build_ladder
 from .model import (
     Agreement,
     DimensionScore,
@@ -32,23 +33,24 @@ from .model import (
     Segment,
     Trend,
 )
+from .plan import choose_fixes, weak_breadth
 from .stats import cronbach_alpha, welch_t
 
-UNSPECIFIED = "unspecified"
 SEGMENT_COLUMNS = ("role", "team")
+SIDES = ("leadership", "team", "other")
 
 
 def threshold_for(q: Questionnaire, min_group_size: int | None = None) -> int:
     """The anonymity threshold k: a CEO self-assessment names its author, so k = 1."""
     if q.audience != "team":
         return 1
-    return int(min_group_size if min_group_size is not None else q.min_group_size)
+    return int(min_group_size) if min_group_size is not None else q.min_group_size
 
 
 def score(answers: Answers, q: Questionnaire, *, by: str | None = None,
           previous: Answers | None = None, ceo: Result | None = None,
           min_group_size: int | None = None) -> Result:
-    """Score a round: dimensions, groups, overall, segments, findings and fixes.
+    """Score a round: dimensions, groups, overall, segments, findings and the plan.
 
     `previous` must already be expressed in this questionnaire's keys (see
     `parse_answers(..., apply_lineage=True)`); `ceo` is the scored CEO self-assessment
@@ -62,29 +64,29 @@ def score(answers: Answers, q: Questionnaire, *, by: str | None = None,
     n = len(answers)
     items = item_scores(answers, q)
     matrix = respondent_dimensions(answers, q, items)
-    dims = dimension_scores(q, matrix.keys, aggregate_columns(matrix.scores), k)
+    grouping = _grouping(answers, q)
+    # Groups too small as groups of people stay hidden for every figure of every view.
+    members = hidden_groups(grouping, np.ones(n, dtype=bool), k)
+    hidden = [hidden_groups(grouping, ~np.isnan(matrix.scores[:, j]), k, members)
+              for j in range(len(matrix.keys))]
+    dims = dimension_scores(q, matrix, aggregate_columns(matrix.scores),
+                            [ALL in h for h in hidden])
     quality = response_quality(answers, q)
     if n < k:
-        hidden = tuple(DimensionScore(d.key, d.group, d.title, None, d.n, None, None,
-                                      suppressed=d.n > 0) for d in dims)
-        groups, overall = roll_up(q, hidden)
-        return Result(q.key, q.version, n, k, overall, groups, hidden, quality=quality,
+        groups, overall = roll_up(q, dims)
+        return Result(q.key, q.version, n, k, overall, groups, dims, quality=quality,
                       below_threshold=True, segment_by=by)
     groups, overall = roll_up(q, dims)
     item_results = item_summary(answers, q, items, k)
-    segments = segment_scores(answers, q, matrix, by, k) if by else ()
-    gaps = perception_gaps(answers, q, matrix, dims, k, ceo)
+    segments = segment_scores(q, matrix, grouping, hidden, members, by) if by else ()
+    gaps = perception_gaps(q, matrix, dims, grouping, hidden, k, ceo)
     agreement = agreement_flags(q, dims, k)
-    by_key = {d.key: d for d in dims if not d.suppressed}
-    facts = Facts(
-        q=q, dimensions=by_key,
-        items={i.key: i for i in item_results},
-        item_score_of=lambda key, value: float(score_values(q, key, value)),
-        gaps=gaps,
-        disagreements=[(a.dimension, a.sd or 0.0, a.n) for a in agreement if a.flagged],
-    )
+    released = {d.key: d for d in dims if not d.suppressed and d.score is not None}
+    facts = Facts(q=q, k=k, dimensions=released, items={i.key: i for i in item_results},
+                  item_score_of=lambda key, value: float(score_values(q, key, value)),
+                  gaps=gaps)
     causes = find_root_causes(facts)
-    fixes = choose_fixes(q, causes, by_key,
+    fixes = choose_fixes(q, causes, released,
                          weak_breadth(matrix.keys, matrix.scores, q.analysis.weak_below),
                          effective_weights(q))
     trend = trend_since(previous, q, matrix, k) if previous is not None else ()
@@ -94,108 +96,109 @@ def score(answers: Answers, q: Questionnaire, *, by: str | None = None,
         items=item_results, segment_by=by, segments=segments, root_causes=causes,
         fixes=fixes, gaps=gaps, agreement=agreement, trend=trend, quality=quality,
         reliability=reliability(answers, q, items, k),
+        ladder=build_ladder(q, released, causes, {d.key: facts.split(d.key) for d in dims}),
     )
+
+
+def _grouping(answers: Answers, q: Questionnaire) -> Grouping:
+    """Every view a result (or any other page of the same round) may show."""
+    role = answers.role.to_numpy(dtype=object)
+    side = np.full(len(role), "other", dtype=object)
+    side[np.isin(role, q.analysis.leadership_roles)] = "leadership"
+    side[np.isin(role, q.analysis.team_roles)] = "team"
+    team = answers.team.to_numpy(dtype=object)
+    return Grouping({
+        "role": np.where(role == "", UNSPECIFIED, role).astype(object),
+        "team": np.where(team == "", UNSPECIFIED, team).astype(object),
+        "side": side,
+    })
 
 
 def item_summary(answers: Answers, q: Questionnaire, items: np.ndarray,
                  k: int) -> tuple[ItemScore, ...]:
+    """Each question across the whole team; one of fewer than k answers is hidden."""
     raw = answers.values.to_numpy(dtype=float)
-    present = ~np.isnan(raw)
+    present = ~np.isnan(items)
     counts = present.sum(axis=0)
+    dont_know = answers.dont_know.to_numpy(dtype=bool).sum(axis=0)
     out = []
     for j, key in enumerate(answers.values.columns):
+        question = q.question(key)
         count = int(counts[j])
-        hidden = 0 < count < k
-        if count == 0 or hidden:
-            out.append(ItemScore(key, q.question(key).dimension, None, None, None, count,
-                                 suppressed=hidden))
+        if count == 0 or count < k:
+            out.append(ItemScore(key, question.dimension, None, None, None, count,
+                                 suppressed=count > 0, dont_know=int(dont_know[j])))
             continue
         column = raw[present[:, j], j]
+        scale = q.scale_of(question)
+        agree = disagree = None
+        if scale.type == "likert" and scale.min is not None and scale.max is not None:
+            middle = (scale.min + scale.max) / 2
+            agree = float((column > middle).mean())
+            disagree = float((column < middle).mean())
         out.append(ItemScore(
-            key=key, dimension=q.question(key).dimension,
-            score=float(np.nanmean(items[:, j])), median=float(np.median(column)),
-            raw_mean=float(column.mean()), n=count,
-        ))
+            key=key, dimension=question.dimension, score=float(items[present[:, j], j].mean()),
+            median=float(np.median(column)), raw_mean=float(column.mean()), n=count,
+            agree=agree, disagree=disagree, dont_know=int(dont_know[j])))
     return tuple(out)
 
 
-def _labels(answers: Answers, by: str) -> np.ndarray:
-    series = answers.role if by == "role" else answers.team
-    return series.where(series != "", UNSPECIFIED).to_numpy(dtype=object)
+def _released(q: Questionnaire, matrix: DimensionMatrix, rows: np.ndarray,
+              hidden: Sequence[frozenset[tuple[str, str]]],
+              group: tuple[str, str]) -> tuple[DimensionScore, ...]:
+    """A group's dimension scores, each hidden where the anonymity module says so."""
+    return dimension_scores(q, matrix, aggregate_columns(matrix.scores[rows]),
+                            [group in h or ALL in h for h in hidden])
 
 
-def _partition_scores(q: Questionnaire, matrix: DimensionMatrix, labels: np.ndarray,
-                      k: int, order: Sequence[str] | None = None) -> tuple[Segment, ...]:
-    """Scores per label with primary and complementary suppression, per segment and per
-    dimension, so no hidden group can be recovered from the total."""
-    keys = list(order) if order is not None else sorted(set(labels.tolist()))
-    masks = {key: labels == key for key in keys}
-    sizes = {key: int(mask.sum()) for key, mask in masks.items()}
-    hidden_segments = suppressed_keys(sizes, k)
-    aggregates = {key: aggregate_columns(matrix.scores[mask]) for key, mask in masks.items()}
-    hidden_cells: dict[str, set[str]] = {key: set() for key in keys}
-    for j, dim in enumerate(matrix.keys):
-        counts = {key: aggregates[key][j].n for key in keys}
-        if 0 < sum(counts.values()) < k:
-            hidden = set(keys)  # the team figure itself is hidden
-        else:
-            hidden = suppressed_keys(counts, k, primary=hidden_segments)
-        for key in hidden:
-            hidden_cells[key].add(dim)
+def segment_scores(q: Questionnaire, matrix: DimensionMatrix, grouping: Grouping,
+                   hidden: Sequence[frozenset[tuple[str, str]]],
+                   members: frozenset[tuple[str, str]], by: str) -> tuple[Segment, ...]:
+    labels = grouping.labels[by]
+    present = set(labels.tolist())
+    keys = ([r for r in (*q.roles, UNSPECIFIED) if r in present] if by == "role"
+            else sorted(present))
     segments = []
     for key in keys:
-        if key in hidden_segments:
-            segments.append(Segment(key=key, n=sizes[key], suppressed=True))
+        rows = labels == key
+        size = int(rows.sum())
+        dims = _released(q, matrix, rows, hidden, (by, key))
+        if (by, key) in members or all(d.suppressed or d.score is None for d in dims):
+            segments.append(Segment(key=key, n=size, suppressed=True))
             continue
-        dims = []
-        for dim_score in dimension_scores(q, matrix.keys, aggregates[key], 1):
-            if dim_score.key in hidden_cells[key] and dim_score.n > 0:
-                dim_score = DimensionScore(dim_score.key, dim_score.group, dim_score.title,
-                                           None, dim_score.n, None, None, suppressed=True)
-            dims.append(dim_score)
         _, overall = roll_up(q, dims)
-        segments.append(Segment(key=key, n=sizes[key], suppressed=False, overall=overall,
-                                dimensions=tuple(dims)))
+        segments.append(Segment(key=key, n=size, suppressed=False, overall=overall,
+                                dimensions=dims))
     return tuple(segments)
 
 
-def segment_scores(answers: Answers, q: Questionnaire, matrix: DimensionMatrix, by: str,
-                   k: int) -> tuple[Segment, ...]:
-    labels = _labels(answers, by)
-    order = None
-    if by == "role":
-        present = set(labels.tolist())
-        order = [r for r in (*q.roles, UNSPECIFIED) if r in present]
-    return _partition_scores(q, matrix, labels, k, order)
-
-
-def perception_gaps(answers: Answers, q: Questionnaire, matrix: DimensionMatrix,
-                    dims: Sequence[DimensionScore], k: int,
+def perception_gaps(q: Questionnaire, matrix: DimensionMatrix,
+                    dims: Sequence[DimensionScore], grouping: Grouping,
+                    hidden: Sequence[frozenset[tuple[str, str]]], k: int,
                     ceo: Result | None) -> tuple[Gap, ...]:
-    """Leadership vs. team (as anonymous groups) and the CEO's own view vs. the team."""
+    """Leadership vs. team (as anonymous groups) and the CEO's own view vs. the team.
+
+    Where leadership answered perception items (their view of the reps), that view is
+    set against the reps' own measure."""
     limit = q.analysis.gap_threshold
     out: list[Gap] = []
-    role = answers.role.to_numpy(dtype=object)
-    labels = np.full(len(role), "other", dtype=object)
-    labels[np.isin(role, q.analysis.leadership_roles)] = "leadership"
-    labels[np.isin(role, q.analysis.team_roles)] = "team"
-    if q.audience == "team" and len(role):
-        parts = {s.key: s for s in _partition_scores(q, matrix, labels, k,
-                                                     ["leadership", "team", "other"])}
-        lead, team = parts["leadership"], parts["team"]
-        if lead.n and team.n:
-            for j, key in enumerate(matrix.keys):
-                a = lead.dimensions[j] if lead.dimensions else None
-                b = team.dimensions[j] if team.dimensions else None
-                hidden = (lead.suppressed or team.suppressed or a is None or b is None
-                          or a.suppressed or b.suppressed)
-                a_score = None if hidden or a is None else a.score
-                b_score = None if hidden or b is None else b.score
-                gap = None if a_score is None or b_score is None else a_score - b_score
-                out.append(Gap(key, "leadership", "team", a_score, b_score,
-                               a.n if a else lead.n, b.n if b else team.n, gap,
-                               flagged=gap is not None and abs(gap) > limit,
-                               suppressed=hidden))
+    side = grouping.labels["side"]
+    lead_rows, team_rows = side == "leadership", side == "team"
+    if q.audience == "team" and lead_rows.any() and team_rows.any():
+        lead = _released(q, matrix, lead_rows, hidden, ("side", "leadership"))
+        team = _released(q, matrix, team_rows, hidden, ("side", "team"))
+        views = aggregate_columns(matrix.perception[lead_rows])
+        for j, key in enumerate(matrix.keys):
+            a, b = lead[j], team[j]
+            if views[j].n:  # leadership's view of the reps, against their own measure
+                a = DimensionScore(key, a.group, a.title, None if views[j].n < k else
+                                   views[j].mean, views[j].n, None, None,
+                                   suppressed=views[j].n < k, basis="perception")
+            hide = a.suppressed or b.suppressed or a.score is None or b.score is None
+            gap = None if hide else float(a.score) - float(b.score)  # type: ignore[arg-type]
+            out.append(Gap(key, "leadership", "team", None if hide else a.score,
+                           None if hide else b.score, a.n, b.n, gap,
+                           flagged=gap is not None and abs(gap) > limit, suppressed=hide))
     if ceo is not None:
         team_dims = {d.key: d for d in dims}
         for ceo_dim in ceo.dimensions:
@@ -231,7 +234,7 @@ def trend_since(previous: Answers, q: Questionnaire, current: DimensionMatrix,
         now = now[~np.isnan(now)]
         then = before.scores[:, j]
         then = then[~np.isnan(then)]
-        if now.size < k or then.size < k or now.size == 0 or then.size == 0:
+        if now.size < max(k, 1) or then.size < max(k, 1):
             continue
         test = welch_t(then, now)
         prev_mean, curr_mean = float(then.mean()), float(now.mean())
@@ -277,15 +280,16 @@ def reliability(answers: Answers, q: Questionnaire, items: np.ndarray,
     columns = list(answers.values.columns)
     out = []
     for dim in q.dimensions:
-        members = [c for c in columns if q.question(c).dimension == dim.key]
+        members = [c for c in columns if q.question(c).dimension == dim.key
+                   and not q.question(c).perception]
         general = [c for c in members if "all" in q.question(c).audiences]
         chosen = general if len(general) >= 2 else members
         if len(chosen) < 2:
             continue
         block = items[:, [columns.index(c) for c in chosen]]
         complete = block[~np.isnan(block).any(axis=1)]
-        n = int(complete.shape[0])
-        enough = n >= max(q.analysis.alpha_min_n, k)
-        out.append(Reliability(dim.key, len(chosen), n,
+        count = int(complete.shape[0])
+        enough = count >= max(q.analysis.alpha_min_n, k)
+        out.append(Reliability(dim.key, len(chosen), count,
                                cronbach_alpha(complete) if enough else None))
     return tuple(out)

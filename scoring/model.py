@@ -6,7 +6,7 @@ PDF read the same object, so every number a person sees comes from here.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 
@@ -34,11 +34,13 @@ class DimensionScore:
     sd: float | None
     band: str | None
     suppressed: bool = False
+    basis: str = "measure"  # measure | perception (only a view of the group, see FORMAT.md)
 
 
 @dataclass(frozen=True)
 class ItemScore:
-    """One question across the team: mean item score (0-100), median and mean raw answer."""
+    """One question across the team: mean item score (0-100), median and mean raw answer,
+    and the shares that agree and disagree (likert scales; "Don't know" not counted)."""
 
     key: str
     dimension: str | None
@@ -47,6 +49,9 @@ class ItemScore:
     raw_mean: float | None
     n: int
     suppressed: bool = False
+    agree: float | None = None
+    disagree: float | None = None
+    dont_know: int = 0
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,8 @@ class Evidence:
     score: float | None = None
     value: float | None = None
     note: str = ""
+    agree: float | None = None  # a statement's share of agreement (0..1)
+    disagree: float | None = None
 
 
 @dataclass(frozen=True)
@@ -81,10 +88,43 @@ class RootCause:
     severity: float
     evidence: tuple[Evidence, ...]
     symptoms: tuple[str, ...] = ()
+    linked: tuple[str, ...] = ()  # keys of the context causes that explain this one
+
+
+@dataclass(frozen=True)
+class Rung:
+    """One rung of the foundation ladder as the engine judged it.
+
+    status: root (the cause: fix first), symptom (weak, explained by the root rung below),
+    blocked (weak, but explained by the context cause `cause`: not the people's fault),
+    sound, watch, perception (only leadership's or the CEO's view: never a verdict),
+    hidden (fewer than k answers) or unanswered.
+    """
+
+    key: str
+    title: str
+    position: int  # 1 = the lowest rung (belief)
+    score: float | None
+    n: int
+    band: str | None
+    status: str
+    cause: str | None = None
+
+
+@dataclass(frozen=True)
+class Ladder:
+    rungs: tuple[Rung, ...]  # lowest rung first
+    start_here: str | None  # the root rung's key, when the people's own rung is the cause
+    basis: str = "measure"
+
+    def rung(self, key: str) -> Rung | None:
+        return next((r for r in self.rungs if r.key == key), None)
 
 
 @dataclass(frozen=True)
 class FixPick:
+    """A fix in the plan: `step` numbers the plan's actions 1..n; None = the later list."""
+
     key: str
     text: str
     owner: str
@@ -92,6 +132,7 @@ class FixPick:
     root_cause: str | None
     dimension: str | None
     impact: float
+    step: int | None = None
 
 
 @dataclass(frozen=True)
@@ -170,7 +211,19 @@ class Result:
     quality: Quality | None = None
     reliability: tuple[Reliability, ...] = ()
     below_threshold: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+    ladder: Ladder | None = None
+
+    @property
+    def plan(self) -> tuple[FixPick, ...]:
+        """The numbered actions, first to do first."""
+        return tuple(f for f in self.fixes if f.step is not None)
+
+    @property
+    def later(self) -> tuple[FixPick, ...]:
+        return tuple(f for f in self.fixes if f.step is None)
+
+    def cause(self, key: str | None) -> RootCause | None:
+        return next((c for c in self.root_causes if c.key == key), None)
 
     def dimension(self, key: str) -> DimensionScore | None:
         return next((d for d in self.dimensions if d.key == key), None)
@@ -186,7 +239,7 @@ class Result:
 
         def dim(d: DimensionScore) -> dict[str, Any]:
             out = {"key": d.key, "group": d.group, "score": d.score, "n": d.n, "sd": d.sd,
-                   "band": d.band}
+                   "band": d.band, "basis": d.basis}
             if d.suppressed:
                 out["suppressed"] = True
             return out
@@ -203,12 +256,17 @@ class Result:
                     "dimensions": list(c.dimensions), "severity": c.severity,
                     "evidence": [{k: v for k, v in asdict(e).items() if v not in (None, "")}
                                  for e in c.evidence],
-                    "symptoms": list(c.symptoms), "explanation": c.explanation}
+                    "symptoms": list(c.symptoms), "linked": list(c.linked),
+                    "explanation": c.explanation}
 
         def fix(f: FixPick) -> dict[str, Any]:
             return {"key": f.key, "text": f.text, "owner": f.owner,
                     "horizon_days": f.horizon_days, "root_cause": f.root_cause,
-                    "dimension": f.dimension, "impact": f.impact}
+                    "dimension": f.dimension, "impact": f.impact, "step": f.step}
+
+        ladder = None if self.ladder is None else {
+            "start_here": self.ladder.start_here, "basis": self.ladder.basis,
+            "rungs": [asdict(r) for r in self.ladder.rungs]}
 
         return {
             "questionnaire": {"key": self.questionnaire_key,
@@ -223,6 +281,9 @@ class Result:
             "segments": [segment(s) for s in self.segments],
             "root_causes": [cause(c) for c in self.root_causes],
             "fixes": [fix(f) for f in self.fixes],
+            "plan": {"actions": [fix(f) for f in self.plan],
+                     "later": [fix(f) for f in self.later]},
+            "ladder": ladder,
             "gaps": [asdict(g) for g in self.gaps],
             "agreement": [asdict(a) for a in self.agreement],
             "trend": [asdict(t) for t in self.trend],

@@ -1,81 +1,154 @@
-"""Suppression: no group under the threshold is shown or derivable by subtraction."""
+"""Anonymity: no released figure, alone or combined with any other, reveals a group of
+fewer than k people -- checked by solving the linear system of everything released."""
 
 from __future__ import annotations
 
 import itertools
 
+import numpy as np
+import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring import score
-from scoring.anonymity import suppressed_keys
+from questionnaires import load
+from scoring import parse_answers, score
+from scoring.anonymity import ALL, Grouping, anonymise_rows, hidden_groups
+
+TEAM = load("team-ecosystem", 1)
 
 
-def test_primary_suppression():
-    assert suppressed_keys({"a": 10, "b": 7, "c": 6}, 5) == set()
-    assert suppressed_keys({"a": 10, "b": 4, "c": 2, "d": 6}, 5) == {"b", "c"}
+def _grouping(roles, teams=None):
+    roles = np.array(roles, dtype=object)
+    side = np.where(np.isin(roles, ["ceo", "leader", "manager"]), "leadership",
+                    np.where(roles == "rep", "team", "other")).astype(object)
+    labels = {"role": roles, "side": side}
+    if teams is not None:
+        labels["team"] = np.array(teams, dtype=object)
+    return Grouping(labels)
 
 
-def test_single_hidden_group_gets_a_complement():
-    # Total minus the shown groups would reveal "b" alone: hide the smallest shown too.
-    assert suppressed_keys({"a": 10, "b": 2, "c": 6}, 5) == {"b", "c"}
+def test_nothing_is_hidden_when_every_group_is_large():
+    roles = ["rep"] * 10 + ["manager"] * 6 + ["support"] * 7
+    assert hidden_groups(_grouping(roles), np.ones(23, bool), 5) == frozenset()
 
 
-def test_hidden_groups_together_under_threshold_get_a_complement():
-    assert suppressed_keys({"a": 10, "b": 1, "c": 2, "d": 8}, 5) == {"b", "c", "d"}
+def test_small_groups_and_a_complement_are_hidden():
+    roles = ["rep"] * 10 + ["manager"] * 2 + ["support"] * 6
+    hidden = hidden_groups(_grouping(roles), np.ones(18, bool), 5)
+    assert ("role", "manager") in hidden
+    # total - reps - support would be the two managers: one more group must go
+    assert ("role", "support") in hidden or ("role", "rep") in hidden
 
 
-def test_primary_keys_count_toward_the_remainder():
-    assert suppressed_keys({"a": 10, "b": 6, "c": 7}, 5, primary={"b"}) == {"b"}
-    assert suppressed_keys({"a": 10, "b": 6, "c": 2}, 5, primary=set()) == {"c", "b"}
+def test_whole_team_under_k_hides_everything():
+    hidden = hidden_groups(_grouping(["rep"] * 4), np.ones(4, bool), 5)
+    assert ALL in hidden and ("role", "rep") in hidden
 
 
-@settings(max_examples=300, deadline=None)
-@given(counts=st.lists(st.integers(min_value=0, max_value=12), min_size=1, max_size=7),
-       k=st.integers(min_value=2, max_value=8))
-def test_no_hidden_group_under_k_can_be_derived(counts, k):
-    groups = {f"g{i}": n for i, n in enumerate(counts)}
-    hidden = suppressed_keys(groups, k)
-    assert all(key in hidden for key, n in groups.items() if 0 < n < k)
-    remainder = sum(groups[key] for key in hidden)
-    # when the whole total is under k the engine hides the total too (below_threshold)
-    assert remainder == 0 or remainder >= k or sum(counts) < k
+def test_ceo_cannot_be_recovered_from_the_leadership_gap():
+    """The attack of the issue: 1 CEO, 6 leaders, 6 managers, 5 reps, k = 5."""
+    roles = ["ceo"] + ["leader"] * 6 + ["manager"] * 6 + ["rep"] * 5
+    hidden = hidden_groups(_grouping(roles), np.ones(len(roles), bool), 5)
+    assert ("role", "ceo") in hidden
+    released = {("role", "leader"), ("role", "manager"), ("side", "leadership")}
+    assert not released <= {g for g in released if g not in hidden}
 
 
-def _dimension_cells(result):
-    return {(seg.key, d.key): d for seg in result.segments if not seg.suppressed
-            for d in seg.dimensions}
+def _frame(roles, teams, seed):
+    rng = np.random.default_rng(seed)
+    rows = []
+    for role, team in zip(roles, teams, strict=True):
+        row = {"role": role, "team": team}
+        for question in TEAM.scored_questions:
+            if question.asked_of(role) and TEAM.scale_of(question).type == "likert":
+                row[question.key] = str(int(rng.integers(1, 6)))
+        rows.append(row)
+    return pd.DataFrame(rows, dtype=object).fillna("")
 
 
-@settings(max_examples=60, deadline=None)
-@given(sizes=st.lists(st.integers(min_value=0, max_value=7), min_size=2, max_size=4))
-def test_segments_never_reveal_a_small_group(mini, sizes):
-    import pandas as pd
+def _released_system(results, roles, teams, dim, k):
+    """The indicator of every group released for one dimension across results, and of
+    every group that must stay hidden: suppressed segments and any group under k."""
+    people = np.arange(len(roles))
+    role, team = np.array(roles, dtype=object), np.array(teams, dtype=object)
+    side = np.where(np.isin(role, ["ceo", "leader", "manager"]), "leadership",
+                    np.where(role == "rep", "team", "other"))
+    rows, hidden = [], []
+    for result in results:
+        d = result.dimension(dim)
+        if d.score is not None:
+            rows.append(np.ones(len(people)))
+        labels = role if result.segment_by == "role" else team
+        for seg in result.segments:
+            member = (labels == seg.key).astype(float)
+            cell = None if seg.suppressed else next(x for x in seg.dimensions if x.key == dim)
+            (rows if cell is not None and cell.score is not None else hidden).append(member)
+        for gap in result.gaps:
+            if gap.dimension == dim and gap.a == "leadership" and not gap.suppressed:
+                rows += [(side == name).astype(float) for name in ("leadership", "team")]
+    for labels in (role, team, side):
+        for label in set(labels.tolist()):
+            member = (labels == label).astype(float)
+            if member.sum() < k:
+                hidden.append(member)
+    return np.array(rows), hidden
 
-    from scoring import parse_answers
 
-    roles = ["rep", "manager", "support", "operations"]
-    records = []
-    for role, size in zip(roles, sizes, strict=False):
-        records += [{"role": role, "tm_a": str(1 + i % 5), "tal_a": "3"} for i in range(size)]
-    if not records:
+def _in_span(matrix, target):
+    if len(matrix) == 0:
+        return False
+    coefficients, *_ = np.linalg.lstsq(matrix.T, target, rcond=None)
+    return np.abs(matrix.T @ coefficients - target).max() < 1e-8
+
+
+ROLE_CHOICES = ["ceo", "leader", "manager", "rep", "rep", "rep", "support", "operations"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(size=st.integers(8, 40), k=st.integers(3, 7), seed=st.integers(0, 10_000))
+def test_no_hidden_group_or_person_is_recoverable_from_all_views(size, k, seed):
+    rng = np.random.default_rng(seed)
+    roles = list(rng.choice(ROLE_CHOICES, size=size))
+    teams = list(rng.choice(["East", "West", "North"], size=size, p=[0.6, 0.3, 0.1]))
+    answers = parse_answers(_frame(roles, teams, seed), TEAM)
+    results = [score(answers, TEAM, by=by, min_group_size=k) for by in ("role", "team")]
+    if results[0].below_threshold:
         return
-    a = parse_answers(pd.DataFrame(records, dtype=object), mini)
-    r = score(a, mini, by="role")
-    k = mini.min_group_size
-    if len(records) < k:
-        assert r.below_threshold and r.segments == ()
-        return
-    for seg in r.segments:
-        if seg.n < k:
-            assert seg.suppressed and seg.overall is None
-    for dim_key in ("bucket.target_market", "bucket.talent"):
-        shown = [(s.key, d.n) for s in r.segments if not s.suppressed
-                 for d in s.dimensions if d.key == dim_key and not d.suppressed and d.n]
-        total = r.dimension(dim_key).n
-        remainder = total - sum(n for _, n in shown)
-        assert remainder == 0 or remainder >= k
-        assert all(n >= k for _, n in shown)
+    for dim in ("bucket.target_market", "foundation.belief", "culprit.culture"):
+        released, hidden = _released_system(results, roles, teams, dim, k)
+        present = np.ones(size)
+        for group in hidden:
+            if 0 < group @ present:
+                assert not _in_span(released, group), f"hidden group recoverable ({dim})"
+        for person in range(size):
+            assert not _in_span(released, np.eye(size)[person]), f"person recoverable ({dim})"
+
+
+def test_export_rows_are_k_anonymous_on_role_and_team():
+    # (a) one (manager, East) among many managers and many East: must not survive
+    roles = ["manager"] * 6 + ["rep"] * 6 + ["manager"]
+    teams = ["West"] * 6 + ["East"] * 6 + ["East"]
+    role, team, blanked = anonymise_rows(roles, teams, 5)
+    combos = pd.Series(list(zip(role, team, strict=True))).value_counts()
+    assert combos.min() >= 5
+    # (c) the lone CEO is never the only blank-role row
+    roles = ["ceo"] + ["rep"] * 8 + ["support"] * 5
+    role, team, blanked = anonymise_rows(roles, [""] * 14, 5)
+    blank = [i for i, r in enumerate(role) if r == ""]
+    assert len(blank) == 0 or len(blank) >= 5
+    assert blanked[0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.lists(st.tuples(st.sampled_from(["ceo", "rep", "manager", "support", ""]),
+                               st.sampled_from(["East", "West", ""])), min_size=5,
+                     max_size=30),
+       k=st.integers(3, 6))
+def test_every_exported_combination_has_k_rows(rows, k):
+    roles, teams = zip(*rows, strict=True)
+    role, team, _ = anonymise_rows(list(roles), list(teams), k)
+    counts = pd.Series(list(zip(role, team, strict=True))).value_counts()
+    assert len(rows) < k or counts.min() >= k
 
 
 def test_whole_round_under_threshold_shows_nothing(mini, from_rows):
@@ -84,8 +157,7 @@ def test_whole_round_under_threshold_shows_nothing(mini, from_rows):
     assert r.below_threshold
     assert r.overall.score is None and all(d.score is None for d in r.dimensions)
     assert r.root_causes == () and r.fixes == () and r.items == ()
-    doc = r.to_dict()
-    assert doc["overall"]["score"] is None
+    assert r.to_dict()["overall"]["score"] is None
 
 
 def test_dimension_and_item_under_threshold_are_hidden(mini, from_rows):
@@ -97,8 +169,7 @@ def test_dimension_and_item_under_threshold_are_hidden(mini, from_rows):
     assert not r.item("tm_a").suppressed
     only_two = from_rows(mini, [{"role": "manager", "pr_lead": 5} for _ in range(2)]
                          + [{"role": "rep", "tm_a": 4} for _ in range(3)])
-    r2 = score(only_two, mini)
-    cadence = r2.dimension("process.cadence")
+    cadence = score(only_two, mini).dimension("process.cadence")
     assert cadence.suppressed and cadence.score is None and cadence.n == 2
 
 

@@ -58,8 +58,11 @@ def test_sd_is_null_for_a_single_respondent(mini, from_rows):
     assert r.dimension("bucket.target_market").sd is None
 
 
-@pytest.mark.parametrize(("value", "band"), [(70.0, "healthy"), (69.99, "watch"),
-                                             (50.0, "watch"), (49.9, "critical"),
+# A band is read from the score as displayed (whole points, halves up): 69.5 prints as
+# 70 and is healthy; 49.4 prints as 49 and is critical.
+@pytest.mark.parametrize(("value", "band"), [(70.0, "healthy"), (69.5, "healthy"),
+                                             (69.49, "watch"), (50.0, "watch"),
+                                             (49.6, "watch"), (49.4, "critical"),
                                              (0.0, "critical")])
 def test_band_is_first_entry_whose_min_is_not_above(mini, value, band):
     assert mini.band(value) == band

@@ -97,11 +97,19 @@ def test_ceo_view_against_the_team(mini, from_rows):
     assert gap.gap == 100 - 25 and gap.flagged
 
 
-def test_strong_disagreement_is_flagged(mini, from_rows):
-    split = [{**HEALTHY, "tm_a": v, "tm_b": 6 - v} for v in (1, 5, 1, 5)]
+def test_a_split_team_is_not_a_sound_bucket(mini, from_rows):
+    """DOMAIN rule 2: a middling average over a split team is a finding, not health."""
+    split = [{**HEALTHY, "tm_a": v, "tm_b": 6 - v} for v in (2, 5, 2, 5)]  # mean 62.5
     r = score(from_rows(mini, split), mini)
     flag = next(a for a in r.agreement if a.dimension == "bucket.target_market")
     assert flag.flagged and flag.sd > 25
+    assert ("ecosystem", ("bucket.target_market",)) in kinds(r)
+    assert "split" in r.root_causes[0].title
+
+
+def test_strong_disagreement_on_a_healthy_average_is_flagged(mini, from_rows):
+    split = [{**HEALTHY, "tm_a": v, "tm_b": 6 - v} for v in (1, 5, 5, 5, 5)]
+    r = score(from_rows(mini, split), mini)
     assert ("agreement", ("bucket.target_market",)) in kinds(r)
 
 
