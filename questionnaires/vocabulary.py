@@ -72,6 +72,7 @@ CONTEXT_KINDS: tuple[str, ...] = ("ecosystem", "process", "culprit")
 # Rule type -> the kinds a rule of that type may have (the engine implements each type).
 RULE_TYPES = MappingProxyType({
     "foundation_ladder": ("foundation",),
+    "individuals_last": ("foundation",),
     "ecosystem_before_people": ("ecosystem",),
     "weak_dimension": ("ecosystem", "process", "culprit"),
     "item_threshold": ("process", "culprit", "ecosystem"),

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import json
-import math
 
 import click
 
-from questionnaires import Questionnaire
-from scoring import Result
 from scoring import score as score_answers
 
 from .common import BadInput, questionnaire_option, read_answers
@@ -50,74 +47,13 @@ def score(answers: str, ref: str, by: str | None, previous: str | None, fmt: str
         click.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False,
                               default=_json_default))
     else:
-        click.echo(render_table(result, q))
+        from ..present.table import score_table
+
+        click.echo(score_table(result, q))
 
 
 def _json_default(value: object) -> object:
     raise TypeError(f"cannot serialise {type(value).__name__}")
-
-
-def _num(value: float | None, digits: int = 1) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    return f"{value:.{digits}f}"
-
-
-def render_table(result: Result, q: Questionnaire) -> str:
-    """A terminal-friendly summary of the same result as the JSON."""
-    lines = [f"{q.title} ({q.ref}) - {result.respondents} respondents, "
-             f"anonymity threshold {result.min_group_size}"]
-    if result.below_threshold:
-        lines.append(f"Fewer than {result.min_group_size} respondents: results are hidden "
-                     "to protect anonymity.")
-        return "\n".join(lines)
-    lines.append(f"Overall: {_num(result.overall.score)} ({result.overall.band})")
-    lines.append("")
-    lines.append(f"{'dimension':<34}{'score':>7}{'n':>7}{'sd':>7}  band")
-    for group in result.groups:
-        lines.append(f"{group.title.upper():<34}{_num(group.score):>7}{'':>7}{'':>7}  "
-                     f"{group.band or '-'}")
-        for dim in result.dimensions:
-            if dim.group != group.key:
-                continue
-            shown = "hidden" if dim.suppressed else _num(dim.score)
-            lines.append(f"  {dim.title[:32]:<32}{shown:>7}{dim.n:>7}{_num(dim.sd):>7}  "
-                         f"{dim.band or '-'}")
-    if result.segments:
-        lines += ["", f"By {result.segment_by}:"]
-        for seg in result.segments:
-            if seg.suppressed:
-                lines.append(f"  {seg.key:<24} n={seg.n:<5} hidden (fewer than "
-                             f"{result.min_group_size}, or to protect a hidden group)")
-            else:
-                assert seg.overall is not None
-                lines.append(f"  {seg.key:<24} n={seg.n:<5} overall "
-                             f"{_num(seg.overall.score)} ({seg.overall.band})")
-    lines += ["", "Root causes (most important first):"]
-    if not result.root_causes:
-        lines.append("  none found")
-    for i, cause in enumerate(result.root_causes, 1):
-        lines.append(f"  {i}. [{cause.kind}] {cause.title} (severity {cause.severity:.1f})")
-        for ev in cause.evidence:
-            what = ev.dimension or ev.question
-            value = f"score {_num(ev.score)}" if ev.value is None else f"value {ev.value:g}"
-            note = f" - {ev.note}" if ev.note else ""
-            lines.append(f"       evidence: {what}: {value}, n={ev.n}{note}")
-        if cause.symptoms:
-            lines.append(f"       explains: {', '.join(cause.symptoms)}")
-    lines += ["", "Fixes (first to do first):"]
-    for i, fix in enumerate(result.fixes, 1):
-        lines.append(f"  {i}. [{fix.owner}, {fix.horizon_days} days] {fix.text}")
-    if result.trend:
-        lines += ["", "Since the previous round (Welch's t-test, real when p < 0.05):"]
-        for t in result.trend:
-            verdict = "n/a" if t.real is None else ("real" if t.real else "noise")
-            lines.append(f"  {t.dimension:<32}{_num(t.previous):>7} -> {_num(t.current):<7}"
-                         f"{t.change:+.1f}  p={_num(t.p_value, 3)}  {verdict}")
-    if result.quality is not None:
-        lines += ["", f"Response quality: {result.quality.straight_lining} straight-lining, "
-                      f"{result.quality.too_fast} implausibly fast (kept, not dropped)"]
-    return "\n".join(lines)
 
 
 @click.command("sample")

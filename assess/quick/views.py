@@ -79,21 +79,9 @@ def answer():
 @bp.get("/result/<token>")
 def result(token: str):
     row, q, scored = ops.scored_result(token)
-    return render_template("quick/result.html", v=quick_view(q, scored), token=token,
+    return render_template("quick/result.html", v=quick_view(q, scored), q=q, token=token,
                            created_on=row.created_on,
                            url=url_for(".result", token=token, _external=True))
-
-
-@bp.get("/result/<token>/radar.png")
-def radar(token: str):
-    from ..charts import radar_png
-
-    _, q, scored = ops.scored_result(token)
-    view = quick_view(q, scored)
-    png = radar_png([b.title for b in view.buckets], [b.score for b in view.buckets],
-                    size_px=360, label_scale=1.45)
-    return Response(png, mimetype="image/png",
-                    headers={"Cache-Control": "private, max-age=86400"})
 
 
 @bp.get("/result/<token>/report.pdf")

@@ -13,8 +13,8 @@ from pathlib import Path
 from questionnaires import Questionnaire
 from scoring import Result
 
+from ..present import fmt
 from .context import Branding, quick_context, team_context
-from .formatting import fmt
 from .render import ReportError, render_html, write_pdf
 
 

@@ -18,23 +18,9 @@ from questionnaires import Questionnaire
 from scoring import DimensionScore, Gap, Result
 
 from .. import charts
-from .formatting import fmt, kind, owner
+from ..present import cause_views, fmt, ladder_view, plan_view, quick_view, role
 
 DEFAULT_COLOUR = "#1f5f8b"
-LADDER = ("foundation.belief", "foundation.desire", "foundation.competency",
-          "foundation.execution")
-RUNG_SENTENCES = {
-    "foundation.belief": "Belief in the company's mission and the real difference it "
-                         "makes for customers is the base: without it nothing above holds.",
-    "foundation.desire": "Desire, personal goals that line up with the company's, grows "
-                         "only on belief; without it people do the minimum.",
-    "foundation.competency": "Competency, the skill to use the tools and the process, is "
-                             "worth building once people want to succeed here.",
-    "foundation.execution": "Execution, following the process and bringing prospects to a "
-                            "decision, is where weakness lower down shows, so it is "
-                            "usually a symptom.",
-}
-QUICK_FIXES = 8
 TEAM_SURVEY_ADDS = (
     "How the whole sales team, not only you, sees each part of the ecosystem, with how "
     "many answered and how much they disagree.",
@@ -114,45 +100,16 @@ def _groups(result: Result) -> list[dict[str, Any]]:
             for g in result.groups]
 
 
-def _causes(result: Result, q: Questionnaire) -> list[dict[str, Any]]:
-    causes = []
-    explained: set[str] = set()
-    for i, cause in enumerate(result.root_causes, 1):
-        evidence = []
-        for ev in cause.evidence:
-            if ev.question:
-                what, detail = _question_text(q, ev.question), "question"
-            else:
-                what, detail = _title(q, ev.dimension), "dimension"
-            evidence.append({"what": what, "detail": detail, "score": ev.score,
-                             "value": ev.value, "n": ev.n, "note": ev.note})
-        causes.append({
-            "number": i, "key": cause.key, "kind": kind(cause.kind), "title": cause.title,
-            "explanation": cause.explanation, "severity": cause.severity,
-            "first_of_rule": cause.rule not in explained,
-            "description": q.dimension(cause.dimensions[0]).description
-            if cause.dimensions else "",
-            "dimensions": [_title(q, d) for d in cause.dimensions],
-            "symptoms": [_title(q, d) for d in cause.symptoms],
-            "evidence": evidence,
-            "fixes": [f for f in _fixes(result, q) if f["root_cause_key"] == cause.key],
-        })
-        explained.add(cause.rule)
-    return causes
-
-
-def _fixes(result: Result, q: Questionnaire) -> list[dict[str, Any]]:
-    titles = {c.key: c.title for c in result.root_causes}
-    return [{"number": i, "text": f.text, "owner": owner(f.owner),
-             "horizon": f.horizon_days, "root_cause_key": f.root_cause,
-             "addresses": titles.get(f.root_cause or "", "") or _title(q, f.dimension)}
-            for i, f in enumerate(result.fixes, 1)]
-
-
-def _plan(fixes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    horizons = sorted({f["horizon"] for f in fixes})
-    return [{"horizon": h, "fixes": [f for f in fixes if f["horizon"] == h]}
-            for h in horizons]
+def _plan(q: Questionnaire, result: Result) -> list[dict[str, Any]]:
+    """The plan's numbered actions by horizon, then the later list."""
+    plan = plan_view(q, result)
+    blocks: list[dict[str, Any]] = [{"title": f"Within {days} days", "actions": actions}
+                                    for days in (30, 60, 90)
+                                    if (actions := plan.within(days))]
+    if plan.later:
+        blocks.append({"title": "Later, once the first actions have landed",
+                       "actions": plan.later})
+    return blocks
 
 
 def _cadence(result: Result, q: Questionnaire) -> list[dict[str, Any]]:
@@ -200,9 +157,11 @@ def _segments(out: Charts, result: Result) -> dict[str, Any] | None:
         return None
     k = result.min_group_size
     columns = []
+    def label(key: str) -> str:
+        return role(key, short=True) if result.segment_by == "role" else key
+
     for seg in result.segments:
-        label = seg.key if seg.suppressed else f"{seg.key} (n={seg.n})"
-        columns.append(label)
+        columns.append(label(seg.key) if seg.suppressed else f"{label(seg.key)} (n={seg.n})")
     rows, values, bands = [], [], []
     for dim in result.dimensions:
         rows.append(dim.title)
@@ -219,9 +178,9 @@ def _segments(out: Charts, result: Result) -> dict[str, Any] | None:
     table = []
     for seg in result.segments:
         if seg.suppressed or seg.overall is None:
-            table.append({"key": seg.key, "hidden": True})
+            table.append({"key": label(seg.key), "hidden": True})
         else:
-            table.append({"key": seg.key, "hidden": False, "n": seg.n,
+            table.append({"key": label(seg.key), "hidden": False, "n": seg.n,
                           "score": seg.overall.score, "band": seg.overall.band})
     chart = out.add("segments", charts.heatmap_png(rows, columns, values, k=k, bands=bands))
     return {"by": result.segment_by, "chart": chart, "table": table,
@@ -272,12 +231,10 @@ def team_context(result: Result, q: Questionnaire, *, org: str, round_name: str,
         "hidden": result.below_threshold, "overall": result.overall,
         "groups": _groups(result),
     }
-    fixes = _fixes(result, q)
-    ctx["causes"] = _causes(result, q)
+    ctx["causes"] = cause_views(q, result)
     ctx["top_causes"] = ctx["causes"][:3]
-    ctx["fixes"] = fixes
-    ctx["first_fixes"] = fixes[:5]
-    ctx["plan"] = _plan(fixes)
+    ctx["first_fixes"] = plan_view(q, result).actions[:5]
+    ctx["plan"] = _plan(q, result)
     quality = result.quality
     ctx["quality"] = quality
     if result.below_threshold:
@@ -290,22 +247,19 @@ def team_context(result: Result, q: Questionnaire, *, org: str, round_name: str,
             colour=ctx["colour"]))
     ctx["buckets"] = {"rows": buckets, "chart": _bars(out, "buckets", buckets, k)}
 
-    rungs = _dimension_rows(result, q, "foundation")
-    order = {key: i for i, key in enumerate(LADDER)}
-    rungs.sort(key=lambda r: order.get(r["key"], len(order)))
-    root = next((c.dimensions[0] for c in result.root_causes
-                 if c.kind == "foundation" and c.dimensions), None)
-    root_index = next((i for i, r in enumerate(rungs) if r["key"] == root), None)
-    for r in rungs:
-        r["sentence"] = RUNG_SENTENCES.get(r["key"], r["description"])
-        r["root"] = r["key"] == root
-    ctx["ladder"] = {
-        "rows": rungs, "root": _title(q, root) if root else None,
-        "chart": out.add("ladder", charts.ladder_png(
-            [r["title"] for r in reversed(rungs)], [r["score"] for r in reversed(rungs)],
-            bands=[r["band"] for r in reversed(rungs)],
-            root=None if root_index is None else len(rungs) - 1 - root_index)),
-    }
+    ladder = ladder_view(q, result)
+    if ladder is not None:
+        top_down = list(reversed(ladder.rungs))
+        root = next((i for i, r in enumerate(top_down) if r.status == "root"), None)
+        ctx["ladder"] = {
+            "rungs": ladder.rungs, "start_here": ladder.start_here,
+            "rows": _dimension_rows(result, q, "foundation"),
+            "chart": out.add("ladder", charts.ladder_png(
+                [f"{r.number}. {r.title}" for r in top_down], [r.score for r in top_down],
+                bands=[r.band or None for r in top_down], root=root)),
+        }
+    else:
+        ctx["ladder"] = None
     culprits = _dimension_rows(result, q, "culprit")
     ctx["culprits"] = {"rows": culprits, "chart": _bars(out, "culprits", culprits, k)}
     process = _dimension_rows(result, q, "process")
@@ -335,30 +289,17 @@ def team_context(result: Result, q: Questionnaire, *, org: str, round_name: str,
 
 def quick_context(result: Result, q: Questionnaire, *, org: str | None,
                   generated_on: date) -> tuple[dict[str, Any], Charts]:
-    """The CEO self-assessment: scores, likely root causes, fixes, what the team adds."""
-    out = Charts()
+    """The CEO self-assessment: the same view model as the result page, plus what the
+    team survey adds."""
+    view = quick_view(q, result)
     ctx: dict[str, Any] = {
         "org": org or "", "round_name": "CEO self-assessment",
         "colour": DEFAULT_COLOUR, "generated_on": generated_on.isoformat(),
-        "questionnaire": {"title": q.title, "ref": q.ref, "hash": q.content_hash[:12]},
-        "overall": result.overall, "groups": _groups(result),
-        "team_adds": TEAM_SURVEY_ADDS,
+        "questionnaire": {"title": q.title, "ref": q.ref, "questions": len(q.questions)},
+        "v": view, "team_adds": TEAM_SURVEY_ADDS, "weak": q.analysis.weak_below,
+        "healthy": q.healthy_at,
     }
-    ctx["causes"] = _causes(result, q)[:3]
-    shown = {c["key"] for c in ctx["causes"]}
-    ctx["fixes"] = [f for f in _fixes(result, q) if f["root_cause_key"] in shown][:QUICK_FIXES]
-    buckets = _dimension_rows(result, q, "bucket")
-    if len(buckets) >= 3:
-        ctx["radar"] = out.add("radar", charts.radar_png(
-            [r["title"] for r in buckets], [r["score"] for r in buckets], size_px=340))
-    sections = []
-    for group in result.groups:
-        rows = _dimension_rows(result, q, group.key)
-        if rows:
-            sections.append({"title": group.title, "score": group.score, "band": group.band,
-                             "rows": rows})
-    ctx["sections"] = sections
-    return ctx, out
+    return ctx, Charts()
 
 
 __all__ = ["Branding", "Charts", "fmt", "quick_context", "team_context"]

@@ -14,7 +14,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from .formatting import fmt, kind, owner
+from ..present import fmt, kind, owner
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "report"
 PAGE_SIZES = {"A4": "A4", "LETTER": "letter"}

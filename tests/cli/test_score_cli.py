@@ -69,7 +69,7 @@ def test_score_table_is_readable(runner, answers_csv):
                                 "--format", "table", "--by", "team"])
     assert done.exit_code == 0
     assert "Overall:" in done.output and "Root causes" in done.output
-    assert "Fixes (first to do first)" in done.output and "By team:" in done.output
+    assert "Plan (first to do first)" in done.output and "By team:" in done.output
 
 
 def test_score_with_previous_round_reports_the_trend(runner, answers_csv, tmp_path):

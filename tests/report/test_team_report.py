@@ -43,9 +43,15 @@ def test_causes_fixes_gaps_trend_and_segments_are_shown(team_demo, team_text):
     for cause in r.root_causes:
         assert cause.title in team_text
         for ev in cause.evidence:
+            if ev.agree is not None:  # a statement, with its agreement
+                assert (f"{q.question(ev.question).text} {fmt(ev.agree, 'pct')} "
+                        f"{fmt(ev.disagree, 'pct')} {ev.n}") in team_text
+                continue
             what = q.question(ev.question).text if ev.question else \
-                q.dimension(ev.dimension).title
-            assert f"{what} {fmt(ev.score)} {fmt(ev.value, 'value')} {ev.n}" in team_text
+                q.dimension(ev.dimension).title if ev.dimension else ""
+            shown = fmt(ev.value, "value") if ev.value is not None else fmt(ev.score)
+            unbroken = team_text.replace("- ", "-")  # words wrapped at a hyphen
+            assert f"{what} {shown} {ev.n}".strip() in unbroken
     for fix in r.fixes:
         assert fix.text in team_text
     for gap in r.gaps:
@@ -201,3 +207,13 @@ def test_untrusted_colour_never_reaches_css(team_demo):
                                consultant=Branding("X", None, "red;} body{display:none"))
     assert "display:none" not in html
 
+
+def test_team_report_follows_the_engine(team_demo, team_text):
+    titles = [c.title for c in team_demo.result.root_causes]
+    section = team_text.split("Root causes and their evidence", 1)[1]
+    positions = [section.find(f"{i}. {title}") for i, title in enumerate(titles, start=1)]
+    assert all(p >= 0 for p in positions) and positions == sorted(positions)
+    plan = [f.text for f in team_demo.result.plan]
+    plan_section = team_text.split("30/60/90-day action plan", 1)[1]
+    found = [plan_section.find(f"{i} {text[:40]}") for i, text in enumerate(plan, start=1)]
+    assert all(p >= 0 for p in found), found

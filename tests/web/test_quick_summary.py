@@ -13,7 +13,8 @@ def test_each_rule_explains_itself_once():
               if q.scales[question.scale].type == "likert"}
     result = score(Answers.from_records([record | {"role": "ceo"}], q), q)
     causes = summarise(q, result).causes
-    assert len(causes) == 3 and all(c.kind == "ecosystem" for c in causes)
-    assert [bool(c.explanation) for c in causes] == [True, False, False]
-    details = [c.detail for c in causes]
+    assert len(causes) == 3 and all(c.kind == "Sales ecosystem" for c in causes)
+    assert [bool(c.why) for c in causes] == [True, False, False]
+    details = [c.about for c in causes]
     assert all(details) and len(set(details)) == 3
+    assert all(c.finding.startswith("You answered") for c in causes)

@@ -41,8 +41,8 @@ def test_result_page(client, rows):
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert 'id="overall-score"' in html and 'id="overall-band"' in html
-    assert "Target market" in html and "Marketing" in html  # radar axes, as a table too
-    assert 'class="rung weak root"' in html and "Start here" in html  # belief = 25
+    assert "Target market" in html and "Marketing" in html  # score bars, with text
+    assert 'class="rung rung-root"' in html and "Start here" in html  # belief = 25
     assert 'id="root-causes"' in html and 'id="fixes"' in html
     assert "Run the full team survey" in html
     assert "Download PDF" not in html
@@ -50,8 +50,6 @@ def test_result_page(client, rows):
     assert stored.answers == {"c_customers": 4, "c_crm": 2, "c_gap": 12, "c_leads": 3,
                               "c_belief": 2, "c_desire": 4}
     assert stored.id not in url  # only the hash of the URL token is stored
-    png = client.get(url + "/radar.png")
-    assert png.status_code == 200 and png.data[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_back_keeps_answers(client, rows):
@@ -78,7 +76,7 @@ def test_bad_input_stores_nothing(client, rows):
 
 def test_unknown_result(client):
     assert client.get("/quick/result/" + "x" * 32).status_code == 404
-    assert client.get("/quick/result/" + "x" * 32 + "/radar.png").status_code == 404
+    assert client.get("/quick/result/" + "x" * 32 + "/report.pdf").status_code == 404
 
 
 def test_an_empty_check_is_not_scored(client, rows):
