@@ -141,7 +141,7 @@ def test_ceo_self_assessment_against_the_team(runner, answers_csv, tmp_path):
     ceo.write_text(",".join(["role", *keys]) + "\n" + ",".join(["ceo", *["5"] * len(keys)])
                    + "\n")
     done = runner.invoke(main, ["score", str(path), "--questionnaire", "team-ecosystem@1",
-                                "--ceo", str(ceo)])
+                                "--ceo", str(ceo), "--ceo-questionnaire", "ceo-quick@1"])
     assert done.exit_code == 0, done.output
     gaps = [g for g in json.loads(done.output)["gaps"] if g["a"] == "ceo"]
     belief = next(g for g in gaps if g["dimension"] == "foundation.belief")
@@ -149,14 +149,14 @@ def test_ceo_self_assessment_against_the_team(runner, answers_csv, tmp_path):
     two = tmp_path / "two.csv"
     two.write_text(f"{keys[0]}\n5\n4\n")
     done = runner.invoke(main, ["score", str(path), "--questionnaire", "team-ecosystem@1",
-                                "--ceo", str(two)])
+                                "--ceo", str(two), "--ceo-questionnaire", "ceo-quick@1"])
     assert done.exit_code == 2 and "expected one CEO row" in done.output
 
 
 def test_sample_writes_a_csv_that_scores_with_the_weak_rung_found(runner, tmp_path):
     out = tmp_path / "sample.csv"
-    done = runner.invoke(main, ["sample", "-n", "80", "--weak", "foundation.belief=35",
-                                "--out", str(out)])
+    done = runner.invoke(main, ["sample", "--questionnaire", "team-ecosystem@1", "-n", "80",
+                                "--weak", "foundation.belief=35", "--out", str(out)])
     assert done.exit_code == 0, done.output
     scored = runner.invoke(main, ["score", str(out), "--questionnaire", "team-ecosystem@1"])
     doc = json.loads(scored.output)
