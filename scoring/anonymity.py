@@ -44,20 +44,17 @@ class Grouping:
         """Cell index per present respondent and the label tuple of each cell."""
         views = [v for v in VIEWS if v in self.labels]
         keys = list(zip(*(self.labels[v][present] for v in views), strict=True))
-        index: dict[tuple[str, ...], int] = {}
-        ids = np.array([index.setdefault(key, len(index)) for key in keys], dtype=int)
-        return ids, list(index)
+        cells = sorted(set(keys))  # sorted: the outcome never depends on respondent order
+        index = {key: i for i, key in enumerate(cells)}
+        return np.array([index[key] for key in keys], dtype=int), cells
 
 
-def hidden_groups(grouping: Grouping, present: np.ndarray, k: int,
-                  primary: frozenset[tuple[str, str]] = frozenset()
+def hidden_groups(grouping: Grouping, present: np.ndarray, k: int
                   ) -> frozenset[tuple[str, str]]:
     """(view, label) of every group that must not be released for this variable.
 
-    `present` marks the respondents who have a value; `primary` are groups hidden for
-    another reason (a whole segment hidden on its membership), which must stay
-    unrecoverable here too. ALL is in the result when the whole team has fewer than k
-    values (then everything is hidden).
+    `present` marks the respondents who have a value; ALL is in the result when the
+    whole team has fewer than k values (then everything is hidden).
     """
     present = np.asarray(present, dtype=bool)
     views = [v for v in VIEWS if v in grouping.labels]
@@ -69,8 +66,7 @@ def hidden_groups(grouping: Grouping, present: np.ndarray, k: int,
         return frozenset(everything | {ALL})
     ids, cell_keys = grouping.cells(present)
     sizes = np.bincount(ids, minlength=len(cell_keys))
-    return frozenset(_suppress(tuple(views), tuple(cell_keys), tuple(int(s) for s in sizes), k,
-                               frozenset(primary))
+    return frozenset(_suppress(tuple(views), tuple(cell_keys), tuple(int(s) for s in sizes), k)
                      | {g for g in everything if g not in _groups(views, cell_keys)})
 
 
@@ -87,8 +83,7 @@ def _groups(views: Sequence[str], cell_keys: Sequence[tuple[str, ...]]
 
 @lru_cache(maxsize=4096)  # dimensions answered by the same people share one answer
 def _suppress(views: tuple[str, ...], cell_keys: tuple[tuple[str, ...], ...],
-              cell_sizes: tuple[int, ...], k: int,
-              primary: frozenset[tuple[str, str]]) -> frozenset[tuple[str, str]]:
+              cell_sizes: tuple[int, ...], k: int) -> frozenset[tuple[str, str]]:
     everything = _groups(views, cell_keys)
     # Groups with the same members are one figure under two names (the reps as a role
     # and as the team side of a gap): decide once, for the first name.
@@ -99,7 +94,6 @@ def _suppress(views: tuple[str, ...], cell_keys: tuple[tuple[str, ...], ...],
     sizes = np.array(cell_sizes)
     size = {name: int(vector @ sizes) for name, vector in groups.items()}
     hidden = {name for name, n in size.items() if 0 < n < k}
-    hidden |= {alias[name] for name in primary if name in alias and alias[name] != ALL}
     small = [i for i, n in enumerate(sizes) if 0 < n < k]
     unit = np.eye(len(sizes))
     protected = [unit[i] for i in small]

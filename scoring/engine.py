@@ -65,9 +65,7 @@ def score(answers: Answers, q: Questionnaire, *, by: str | None = None,
     items = item_scores(answers, q)
     matrix = respondent_dimensions(answers, q, items)
     grouping = _grouping(answers, q)
-    # Groups too small as groups of people stay hidden for every figure of every view.
-    members = hidden_groups(grouping, np.ones(n, dtype=bool), k)
-    hidden = [hidden_groups(grouping, ~np.isnan(matrix.scores[:, j]), k, members)
+    hidden = [hidden_groups(grouping, ~np.isnan(matrix.scores[:, j]), k)
               for j in range(len(matrix.keys))]
     dims = dimension_scores(q, matrix, aggregate_columns(matrix.scores),
                             [ALL in h for h in hidden])
@@ -78,7 +76,7 @@ def score(answers: Answers, q: Questionnaire, *, by: str | None = None,
                       below_threshold=True, segment_by=by)
     groups, overall = roll_up(q, dims)
     item_results = item_summary(answers, q, items, k)
-    segments = segment_scores(q, matrix, grouping, hidden, members, by) if by else ()
+    segments = segment_scores(q, matrix, grouping, hidden, by, k) if by else ()
     gaps = perception_gaps(q, matrix, dims, grouping, hidden, k, ceo)
     agreement = agreement_flags(q, dims, k)
     released = {d.key: d for d in dims if not d.suppressed and d.score is not None}
@@ -152,8 +150,10 @@ def _released(q: Questionnaire, matrix: DimensionMatrix, rows: np.ndarray,
 
 
 def segment_scores(q: Questionnaire, matrix: DimensionMatrix, grouping: Grouping,
-                   hidden: Sequence[frozenset[tuple[str, str]]],
-                   members: frozenset[tuple[str, str]], by: str) -> tuple[Segment, ...]:
+                   hidden: Sequence[frozenset[tuple[str, str]]], by: str,
+                   k: int) -> tuple[Segment, ...]:
+    """Scores per role or team; a segment under k, or one whose every figure the
+    anonymity module hides, is shown only as its size."""
     labels = grouping.labels[by]
     present = set(labels.tolist())
     keys = ([r for r in (*q.roles, UNSPECIFIED) if r in present] if by == "role"
@@ -163,7 +163,7 @@ def segment_scores(q: Questionnaire, matrix: DimensionMatrix, grouping: Grouping
         rows = labels == key
         size = int(rows.sum())
         dims = _released(q, matrix, rows, hidden, (by, key))
-        if (by, key) in members or all(d.suppressed or d.score is None for d in dims):
+        if size < k or all(d.suppressed or d.score is None for d in dims):
             segments.append(Segment(key=key, n=size, suppressed=True))
             continue
         _, overall = roll_up(q, dims)
