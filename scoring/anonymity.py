@@ -22,11 +22,16 @@ and a by-team view reveals nobody. The same k is used for exports (`anonymise_ro
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import combinations
 
 import numpy as np
+import pandas as pd
+
+from questionnaires import Questionnaire
+
+from .answers import Answers
 
 ALL = ("all", "all")  # the whole team as a group
 VIEWS = ("role", "team", "side")
@@ -168,3 +173,23 @@ def anonymise_rows(roles: Sequence[str], teams: Sequence[str], k: int
                 role[i], team[i] = "", ""
                 blanked[i] = blanked[i] or bool(smallest[0])
     return role, team, blanked
+
+
+def anonymise(answers: Answers, q: Questionnaire, k: int) -> Answers:
+    """Answers fit for export: (role, team) k-anonymous, and a row whose role was blanked
+    keeps only the answers everyone is asked (its role-only answers would name its role).
+    Free text is kept as written: respondents are told not to identify themselves."""
+    role, team, blanked = anonymise_rows(answers.role.tolist(), answers.team.tolist(), k)
+    rows = np.array(blanked, dtype=bool)
+    values, dont_know, texts = (answers.values.copy(), answers.dont_know.copy(),
+                                answers.texts.copy())
+    for question in q.questions:
+        if "all" in question.audiences or not rows.any():
+            continue
+        if question.key in values.columns:
+            values.loc[rows, question.key] = np.nan
+            dont_know.loc[rows, question.key] = False
+        elif question.key in texts.columns:
+            texts.loc[rows, question.key] = ""
+    return replace(answers, values=values, dont_know=dont_know, texts=texts,
+                   role=pd.Series(role, dtype=object), team=pd.Series(team, dtype=object))

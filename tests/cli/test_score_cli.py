@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -164,3 +165,38 @@ def test_sample_writes_a_csv_that_scores_with_the_weak_rung_found(runner, tmp_pa
     assert any(c["dimensions"] == ["foundation.belief"] for c in doc["root_causes"])
     bad = runner.invoke(main, ["sample", "--weak", "bucket.nope=3"])
     assert bad.exit_code == 2 and "unknown dimension" in bad.output
+
+
+def test_the_ceo_cannot_be_recovered_from_score_by_role(runner, tmp_path):
+    """1 CEO, 6 leaders, 6 managers, 5 reps (k = 5): CEO = 13 x leadership - 6 x leaders
+    - 6 x managers must not be computable from what `assess score --by role` prints."""
+    import numpy as np
+
+    rng = np.random.default_rng(2)
+    rows = []
+    for role, count in (("ceo", 1), ("leader", 6), ("manager", 6), ("rep", 5)):
+        for _ in range(count):
+            row = {"role": role}
+            for question in TEAM.scored_questions:
+                if question.asked_of(role) and TEAM.scale_of(question).type == "likert":
+                    row[question.key] = int(rng.integers(1, 6))
+            rows.append(row)
+    path = tmp_path / "round.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    done = runner.invoke(main, ["score", str(path), "--questionnaire", "team-ecosystem@1",
+                                "--by", "role"])
+    assert done.exit_code == 0, done.output
+    doc = json.loads(done.output)
+    segments = {s["key"]: s for s in doc["segments"]}
+    assert segments["ceo"].get("suppressed")
+    for dim in doc["dimensions"]:
+        shown = []
+        for role in ("leader", "manager"):
+            seg = segments[role]
+            cell = None if seg.get("suppressed") else next(
+                d for d in seg["dimensions"] if d["key"] == dim["key"])
+            shown.append(cell is not None and not cell.get("suppressed"))
+        gap = next((g for g in doc["gaps"] if g["dimension"] == dim["key"]
+                    and g["a"] == "leadership"), None)
+        shown.append(gap is not None and not gap["suppressed"])
+        assert not all(shown), f"CEO recoverable on {dim['key']}"

@@ -199,3 +199,17 @@ def test_segment_scores_match_scoring_the_subset(mini, from_rows):
         alone = score(a.take(a.role == seg.key), mini)
         for mine, theirs in itertools.zip_longest(seg.dimensions, alone.dimensions):
             assert mine.score == theirs.score and mine.n == theirs.n
+
+
+def test_an_exported_row_whose_role_was_blanked_keeps_only_questions_for_all():
+    from scoring.anonymity import anonymise
+
+    roles = ["ceo"] + ["rep"] * 6
+    answers = parse_answers(_frame(roles, [""] * 7, 1), TEAM)
+    out = anonymise(answers, TEAM, 5)
+    role_only = [x.key for x in TEAM.scored_questions if "all" not in x.audiences]
+    blank = out.role == ""
+    assert blank.sum() in (0,) or blank.sum() >= 5
+    assert out.values.loc[blank, role_only].isna().all().all()
+    assert not out.values.loc[blank, [x.key for x in TEAM.scored_questions
+                                      if "all" in x.audiences]].isna().all().all()
