@@ -10,10 +10,12 @@ run: bootstrap
 
 test: bootstrap
 	.venv/bin/ruff check .
+	.venv/bin/mypy
 	.venv/bin/pytest
 
 lint: bootstrap
 	.venv/bin/ruff check .
+	.venv/bin/mypy
 
 bench: bootstrap
 	.venv/bin/python bench/bench_scoring.py

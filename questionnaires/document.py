@@ -294,7 +294,8 @@ _FIELDS = {
 }
 
 
-def _weighted_items(errors: _Errors, name: str, value: Any) -> list[tuple[str, dict]]:
+def _weighted_items(errors: _Errors, name: str,
+                    value: Any) -> list[tuple[str, Mapping[str, Any]]]:
     """The items of a list of mappings, each labelled for messages; unknown fields (often
     a comma in unquoted YAML flow text) are errors."""
     out = []
@@ -310,7 +311,8 @@ def _weighted_items(errors: _Errors, name: str, value: Any) -> list[tuple[str, d
                     item[field_name] is None else ""
                 errors.add(f"{label}.{field_name}", f"unknown field{hint}")
         out.append((label, item))
-    _unique(errors, name, [item.get("key") for _, item in out if isinstance(item.get("key"), str)])
+    _unique(errors, name, [str(item["key"]) for _, item in out
+                           if isinstance(item.get("key"), str)])
     return out
 
 
@@ -479,9 +481,9 @@ def _parse_rules(errors: _Errors, value: Any, dims: set[str], questions: set[str
             continue
         if kind not in KINDS:
             errors.add(f"{path}.kind", f"must be one of {', '.join(KINDS)}")
-        elif kind not in RULE_TYPES[rtype]:
+        elif kind not in RULE_TYPES[str(rtype)]:
             errors.add(f"{path}.kind", f"a {rtype} rule has kind "
-                       + " or ".join(repr(k) for k in RULE_TYPES[rtype]))
+                       + " or ".join(repr(k) for k in RULE_TYPES[str(rtype)]))
         params = {k: v for k, v in item.items() if k not in ("key", "type", "kind", "title",
                                                              "explanation")}
         for name in ("dimensions", "people"):
@@ -531,7 +533,7 @@ def _parse_rules(errors: _Errors, value: Any, dims: set[str], questions: set[str
             question = params.get("question")
             if question not in questions:
                 errors.add(f"{path}.question", f"unknown question {question!r}")
-            elif scale_of[question] is None or not scale_of[question].scored:
+            elif not getattr(scale_of[question], "scored", False):
                 errors.add(f"{path}.question", "must be a scored question")
             if params.get("stat", "median") not in ("median", "mean"):
                 errors.add(f"{path}.stat", "must be median or mean")
@@ -540,7 +542,7 @@ def _parse_rules(errors: _Errors, value: Any, dims: set[str], questions: set[str
         for name in ("above", "below", "threshold", "sd_above"):
             if name in params:
                 _number(errors, f"{path}.{name}", params[name])
-        rules.append(Rule(key=key, type=rtype, kind=str(kind),
+        rules.append(Rule(key=key, type=str(rtype), kind=str(kind),
                           title=_text(errors, f"{path}.title", item.get("title")),
                           explanation=_text(errors, f"{path}.explanation",
                                             item.get("explanation"), required=False),

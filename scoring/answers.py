@@ -97,7 +97,7 @@ class Answers:
                     record[key] = DONT_KNOW
                 elif not math.isnan(value):
                     record[key] = int(value) if value.is_integer() else float(value)
-            record.update({key: text for key, text in texts[i].items() if text})
+            record.update({str(key): text for key, text in texts[i].items() if text})
             out.append(record)
         return out
 
@@ -202,12 +202,12 @@ def _cells(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, Any]:
     raw = column.to_numpy(dtype=object)
     stripped = pd.Series([v.strip() if isinstance(v, str) else v for v in raw], dtype=object)
     blank = stripped.isna() | (stripped == "")
-    dont_know = stripped.map(lambda v: isinstance(v, str) and v.lower() == DONT_KNOW)
-    dont_know = dont_know.to_numpy(dtype=bool)
+    dont_know = stripped.map(lambda v: isinstance(v, str) and v.lower() == DONT_KNOW
+                             ).to_numpy(dtype=bool)
     booleans = stripped.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(dtype=bool)
     numbers = pd.to_numeric(stripped.where(~blank & ~dont_know & ~booleans),
                             errors="coerce").to_numpy(dtype=float)
-    return numbers, ~blank.to_numpy() & ~dont_know, dont_know, lambda i: raw[i]
+    return numbers, ~blank.to_numpy(dtype=bool) & ~dont_know, dont_know, lambda i: raw[i]
 
 
 def _duration(frame: pd.DataFrame, n: int, first_line: int) -> pd.Series:

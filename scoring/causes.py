@@ -189,13 +189,13 @@ def _item_threshold(rule: Rule, facts: Facts, state: State) -> list[RootCause]:
     if value is None:
         return []
     above, below = rule.params.get("above"), rule.params.get("below")
-    limit = float(above if above is not None else below)
+    limit = float(above if above is not None else below or 0.0)
     if not ((above is not None and value > limit) or (below is not None and value < limit)):
         return []
     dimension = facts.q.question(key).dimension
     evidence = [Evidence(n=item.n, question=key, value=value, score=item.score,
                          note=f"team {stat} {value:g} (limit {limit:g})")]
-    if dimension in facts.dimensions:
+    if dimension is not None and dimension in facts.dimensions:
         evidence.append(facts.evidence(dimension))
     line_score = facts.item_score_of(key, limit)
     return [RootCause(

@@ -31,42 +31,43 @@ def choose_fixes(q: Questionnaire, causes: Sequence[RootCause],
             return 0.0
         return weights.get(dim.key, 0.0) * (100.0 - dim.score) * breadth.get(dim.key, 0.0)
 
-    per_cause: list[list[tuple[Fix, RootCause, str | None]]] = []
+    Candidate = tuple[Fix, RootCause | None, str | None]
+    per_cause: list[list[Candidate]] = []
     for cause in causes:
         primary = cause.dimensions[0] if cause.dimensions else None
-        own = [(f, cause, primary) for f in q.fixes if f.rule == cause.rule]
+        own: list[Candidate] = [(f, cause, primary) for f in q.fixes if f.rule == cause.rule]
         own += [(f, cause, f.dimension) for d in cause.dimensions for f in q.fixes
                 if f.dimension == d]
         own.sort(key=lambda c: (c[0].rule is None, c[0].horizon_days, -impact(c[2]),
                                 position[c[0].key]))
-        symptoms = [(f, cause, f.dimension) for d in cause.symptoms for f in q.fixes
-                    if f.dimension == d]
+        symptoms: list[Candidate] = [(f, cause, f.dimension) for d in cause.symptoms
+                                     for f in q.fixes if f.dimension == d]
         symptoms.sort(key=lambda c: (-impact(c[2]), position[c[0].key]))
         per_cause.append(own + symptoms)
     explained = {d for c in causes for d in (*c.dimensions, *c.symptoms)}
     weak = [d for d in dims.values() if d.basis == "measure" and q.weak(d.score)
             and d.key not in explained]
     weak.sort(key=lambda d: -impact(d.key))
-    rest = [(f, None, d.key) for d in weak for f in q.fixes if f.dimension == d.key]
+    rest: list[Candidate] = [(f, None, d.key) for d in weak for f in q.fixes
+                             if f.dimension == d.key]
 
     ordered = [c[:FIRST_PASS] for c in per_cause]
     ordered += [c[FIRST_PASS:] for c in per_cause]
-    sweep: list[tuple[Fix, RootCause | None, str | None]] = [
-        candidate for batch in ordered for candidate in batch] + rest
+    sweep = [candidate for batch in ordered for candidate in batch] + rest
     seen: set[str] = set()
     planned: list[tuple[int, FixPick]] = []
     later: list[FixPick] = []
     first_30 = 0
-    for index, (fix, cause, dimension) in enumerate(sweep):
+    for index, (fix, source, dimension) in enumerate(sweep):
         if fix.key in seen:
             continue
         seen.add(fix.key)
         # Coaching the people on a symptom while its cause stands wastes effort: those
         # fixes wait until the cause is fixed.
-        people_symptom = (cause is not None and dimension in cause.symptoms
+        people_symptom = (source is not None and dimension in source.symptoms
                           and q.dimension(dimension).group == "foundation")
-        pick = FixPick(key=fix.key, text=_text(q, fix, cause, dimension), owner=fix.owner,
-                       horizon_days=fix.horizon_days, root_cause=cause.key if cause else None,
+        pick = FixPick(key=fix.key, text=_text(q, fix, source, dimension), owner=fix.owner,
+                       horizon_days=fix.horizon_days, root_cause=source.key if source else None,
                        dimension=fix.dimension or dimension, impact=impact(dimension))
         fits = not people_symptom and len(planned) < q.analysis.plan_max and (
             fix.horizon_days > 30 or first_30 < q.analysis.plan_first_30)

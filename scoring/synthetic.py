@@ -55,18 +55,19 @@ def synthetic_answers(q: Questionnaire, n: int, *, seed: int = 0,
                 texts[asked & (rng.random(n) < 0.3)] = "More time with customers."
             columns[question.key] = texts
             continue
-        target = dim_level[question.dimension] + rng.normal(0.0, 8.0, size=n)
+        target = dim_level[str(question.dimension)] + rng.normal(0.0, 8.0, size=n)
         if question.reverse:
             target = 100.0 - target
         target = np.clip(target, 0, 100)
+        low, high = float(scale.min or 0.0), float(scale.max or 0.0)
         if scale.type == "likert":
-            value = np.rint(scale.min + target / 100.0 * (scale.max - scale.min))
+            value = np.rint(low + target / 100.0 * (high - low))
         else:
             xs = np.array([p[0] for p in scale.points])
             ys = np.array([p[1] for p in scale.points])
             order = np.argsort(ys)
             value = np.rint(np.interp(target, ys[order], xs[order]))
-        value = np.clip(value, scale.min, scale.max)
+        value = np.clip(value, low, high)
         cells = np.array([str(int(v)) for v in value], dtype=object)
         cells[~asked | skipped] = ""
         columns[question.key] = cells

@@ -34,3 +34,10 @@ def test_importing_scoring_loads_no_web_framework():
             "if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_engine_implements_exactly_the_rule_types_the_loader_accepts():
+    from questionnaires.vocabulary import RULE_TYPES
+    from scoring.causes import RULE_TYPES as IMPLEMENTED
+
+    assert set(RULE_TYPES) == set(IMPLEMENTED)
