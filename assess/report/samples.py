@@ -1,6 +1,6 @@
 """Demo-like inputs for the report: a plausible team round, two earlier rounds and a CEO
-self-assessment, all from the synthetic generator. Used by tests, the benchmark and
-`assess report --demo` previews; never by real data."""
+self-assessment, all from the synthetic generator, on the newest questionnaires. Used by
+the report tests and `bench/bench_report.py`; never by real data."""
 
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ class Demo:
 
 
 def demo(n: int = 40, *, seed: int = 1, by: str | None = "team") -> Demo:
-    q = load("team-ecosystem", 1)
-    cq = load("ceo-quick", 1)
+    q = load("team-ecosystem")
+    cq = load("ceo-quick")
     ceo_levels = {key: 80 for key in (d.key for d in cq.dimensions)}
     ceo = score(parse_answers(synthetic_answers(cq, 1, seed=seed, levels=ceo_levels), cq), cq)
     rounds = []
