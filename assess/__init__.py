@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -59,11 +60,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _defaults(app: Flask) -> dict[str, Any]:
-    from questionnaires import ROOT
-
     return {
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(app.instance_path) / 'assess.sqlite'}",
-        "QUESTIONNAIRES_ROOT": str(ROOT),
+        "QUESTIONNAIRES_ROOT": _published_questionnaires(),
         "TEAM_QUESTIONNAIRE": "team-ecosystem",
         "QUICK_QUESTIONNAIRE": "ceo-quick",
         "MAX_CONTENT_LENGTH": 64 * 1024,
@@ -81,6 +80,14 @@ def _defaults(app: Flask) -> dict[str, Any]:
         "VERIFY_QUESTIONNAIRES": True,
         "DEV_SECRET_FILE": False,
     }
+
+
+def _published_questionnaires() -> str:
+    """The `questionnaires` package folder (questionnaires.ROOT), found without importing
+    the package and NumPy with it: the app loads questionnaires when a page needs one."""
+    spec = find_spec("questionnaires")
+    assert spec is not None and spec.submodule_search_locations
+    return str(Path(next(iter(spec.submodule_search_locations))).resolve())
 
 
 def _finish_config(app: Flask) -> None:
