@@ -129,12 +129,10 @@ def _dev_secret(folder: Path) -> str:
 
 def register_extensions(app: Flask) -> None:
     from .database import install_engine_hooks
-    from .extensions import csrf, db, limiter, login, migrate
+    from .extensions import csrf, db, limiter, login
 
     db.init_app(app)
     install_engine_hooks(app)
-    migrate.init_app(app, db, directory=str(PACKAGE / "migrations"),
-                     render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
     login.init_app(app)
@@ -168,12 +166,12 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """`flask --app wsgi score|demo|export|...` offers the same commands as `assess`."""
-    from .cli import main
+    """Every `assess` command on `app.cli` (so `flask --app wsgi demo` works too), and
+    Flask-Migrate's `db` commands."""
+    from . import commands, schema
 
-    for name, command in main.commands.items():
-        if name not in ("serve",):  # `flask run` serves under flask
-            app.cli.add_command(command)
+    commands.register(app)
+    schema.register(app)
 
 
 def register_headers(app: Flask) -> None:

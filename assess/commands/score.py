@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import math
+from typing import TYPE_CHECKING
 
 import click
 
-from questionnaires import Questionnaire
-from scoring import Result
-from scoring import score as score_answers
-
 from .common import BadInput, questionnaire_option, read_answers
+
+if TYPE_CHECKING:
+    from questionnaires import Questionnaire
+    from scoring import Result
 
 
 @click.command("score")
@@ -32,6 +33,8 @@ from .common import BadInput, questionnaire_option, read_answers
 def score(answers: str, ref: str, by: str | None, previous: str | None, fmt: str,
           min_group_size: int | None, ceo_csv: str | None, ceo_ref: str) -> None:
     """Score ANSWERS (an answers CSV) against a questionnaire version."""
+    from scoring import score as score_answers
+
     q = questionnaire_option(ref)
     current = read_answers(answers, q)
     before = read_answers(previous, q, apply_lineage=True) if previous else None
