@@ -14,8 +14,15 @@ from typing import Any
 
 from flask import Flask
 
-REPO = Path(__file__).resolve().parent.parent
 PACKAGE = Path(__file__).resolve().parent
+REPO = PACKAGE.parent
+
+
+def templates_folder() -> Path:
+    """The Jinja templates: inside the package when installed from a wheel, else the
+    checkout's top-level `templates/` (a clone, or an editable install)."""
+    packaged = PACKAGE / "templates"
+    return packaged if packaged.is_dir() else REPO / "templates"
 
 
 class ConfigError(RuntimeError):
@@ -29,7 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         __name__,
         instance_path=str(Path(instance_path).resolve()) if instance_path else None,
         instance_relative_config=True,
-        template_folder=str(REPO / "templates"),
+        template_folder=str(templates_folder()),
         static_folder="static",
     )
     app.jinja_env.trim_blocks = True
