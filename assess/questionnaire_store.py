@@ -44,15 +44,16 @@ def of(row: QuestionnaireVersion) -> Questionnaire:
 
 def _check(q: Questionnaire, row: QuestionnaireVersion) -> None:
     if row.content_hash != q.content_hash:
-        raise _changed(row, q.content_hash, q.path)
+        raise _changed(q.key, q.version, row.content_hash, q.content_hash, q.path)
 
 
-def _changed(row: QuestionnaireVersion, found: str, path: str | Path) -> QuestionnaireChanged:
+def _changed(key: str, version: int, stored: str, found: str,
+             path: str | Path) -> QuestionnaireChanged:
     return QuestionnaireChanged(
-        f"questionnaire {row.ref} changed since it was published ({path}): stored hash "
-        f"{row.content_hash[:12]}…, file hash {found[:12]}…. Published "
+        f"questionnaire {key}@{version} changed since it was published ({path}): stored hash "
+        f"{stored[:12]}…, file hash {found[:12]}…. Published "
         f"versions are immutable: restore the file and publish the change as a new "
-        f"version (v{row.version + 1}.yaml).")
+        f"version (v{version + 1}.yaml).")
 
 
 def record(q: Questionnaire) -> QuestionnaireVersion:
@@ -88,19 +89,19 @@ def verify() -> None:
     worker and of every `assess` command. A file is parsed, and validated, when first
     used; `sync` (before every database command, `assess serve` included) parses all.
     """
-    if not sa.inspect(db.engine).has_table("questionnaire_version"):
-        return
-    rows = db.session.scalars(sa.select(QuestionnaireVersion)).all()
-    try:
-        for row in rows:
-            path = root() / row.key / f"v{row.version}.yaml"  # the layout in DESIGN.md
-            try:
-                found = hashlib.sha256(path.read_bytes()).hexdigest()
-            except OSError as exc:
-                raise QuestionnaireChanged(
-                    f"questionnaire {row.ref} is in the database but its file is gone: "
-                    f"{path}: {exc.strerror}") from None
-            if found != row.content_hash:
-                raise _changed(row, found, path)
-    finally:
-        db.session.remove()
+    table = QuestionnaireVersion.__table__  # a plain query: the ORM is not set up yet
+    with db.engine.connect() as conn:
+        if not sa.inspect(conn).has_table(table.name):
+            return
+        rows = conn.execute(sa.select(table.c.key, table.c.version, table.c.content_hash))
+        stored = rows.all()
+    for key, version, content_hash in stored:
+        path = root() / key / f"v{version}.yaml"  # the layout in DESIGN.md
+        try:
+            found = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as exc:
+            raise QuestionnaireChanged(
+                f"questionnaire {key}@{version} is in the database but its file is gone: "
+                f"{path}: {exc.strerror}") from None
+        if found != content_hash:
+            raise _changed(key, version, content_hash, found, path)
