@@ -13,14 +13,14 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup
 
+from . import ConfigError, create_app
 from .commands import OFFLINE
 from .commands.common import BadInput
 
 
 def script_app() -> Flask:
     """The app of the `assess` script; a configuration it cannot start with is bad input."""
-    from . import ConfigError, create_app
-    from .questionnaire_store import QuestionnaireChanged
+    from .questionnaire_store import QuestionnaireChanged  # SQLAlchemy: not for `score`
 
     try:
         return create_app({"DEV_SECRET_FILE": True})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import current_app
+from flask.cli import show_server_banner
 from werkzeug.serving import WSGIRequestHandler, run_simple
 
 from .database import database_command, release
@@ -19,7 +20,9 @@ def serve(host: str, port: int) -> None:
     release()  # the server opens its own connections, per thread
     click.echo(f"Serving on http://{host}:{port}/  (database: "
                f"{app.config['SQLALCHEMY_DATABASE_URI'].split('@')[-1]})", err=True)
-    # Werkzeug's server, as `flask run` uses it: under Flask's CLI `app.run` does nothing.
+    # Werkzeug's server, as `flask run` and `app.run` use it (under Flask's CLI `app.run`
+    # does nothing).
+    show_server_banner(app.debug, app.name)
     run_simple(host, port, app, use_reloader=False, use_debugger=False, threaded=True,
                request_handler=AnonymousRequestHandler)
 
