@@ -99,7 +99,7 @@ def report(answers: str | None, ref: str | None, org: str | None, out: str,
         raise BadInput("--questionnaire is required with an ANSWERS csv")
     if not org or not org.strip():
         raise BadInput("--org: the organisation name must not be empty")
-    from ..report import ReportError
+    from ..report import ReportError  # the PDF builder: loaded once the arguments are sound
 
     q = questionnaire_option(ref)
     branding = _branding(consultant, logo, colour)
