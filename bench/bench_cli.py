@@ -12,7 +12,8 @@ where `make run` was used: starting the app then checks stored questionnaire has
 Bytecode caches are written by the warm-up round unless --no-bytecode-cache is given
 (PYTHONDONTWRITEBYTECODE=1, as some sandboxes set, compiles our modules on every start).
 
-    .venv/bin/python bench/bench_cli.py [--runs 11] [--rows 10000] [--assess PATH]
+    .venv/bin/python bench/bench_cli.py [--runs 11] [--rows 10000] [--questionnaire KEY@VERSION]
+                                          [--assess PATH]
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=11)
     parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--questionnaire", default="team-ecosystem@1", metavar="KEY@VERSION")
     parser.add_argument("--assess", default=str(Path(sys.executable).parent / "assess"),
                         help="the console script to time (default: this venv's)")
     parser.add_argument("--no-bytecode-cache", action="store_true",
@@ -68,8 +70,8 @@ def run(args: argparse.Namespace, folder: Path) -> None:
     else:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
     answers = folder / "answers.csv"
-    subprocess.run([args.assess, "sample", "-n", str(args.rows), "--out", str(answers)],
-                   env=env, check=True)
+    subprocess.run([args.assess, "sample", "-n", str(args.rows), "--questionnaire",
+                    args.questionnaire, "--out", str(answers)], env=env, check=True)
     subprocess.run([args.assess, "demo"], env=env, check=True, stdout=subprocess.DEVNULL)
 
     py = sys.executable
@@ -80,7 +82,7 @@ def run(args: argparse.Namespace, folder: Path) -> None:
         "bare read_csv": [py, "-c", f"import pandas; pandas.read_csv({str(answers)!r})"],
         "assess --help": [args.assess, "--help"],
         "assess score": [args.assess, "score", str(answers), "--questionnaire",
-                         "team-ecosystem@1"],
+                         args.questionnaire],
     }
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpu, load average {load()}; "
           f"{args.rows} rows ({answers.stat().st_size / 2**20:.1f} MB); bytecode cache "

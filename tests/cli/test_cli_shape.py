@@ -40,7 +40,8 @@ def test_offline_commands_never_build_the_app(monkeypatch, tmp_path):
     monkeypatch.setattr(assess, "create_app", no_app)
     runner = CliRunner()
     out = tmp_path / "answers.csv"
-    assert runner.invoke(main, ["sample", "-n", "12", "--out", str(out)]).exit_code == 0
+    assert runner.invoke(main, ["sample", "-n", "12", "--questionnaire", "team-ecosystem@1",
+                                "--out", str(out)]).exit_code == 0
     done = runner.invoke(main, ["score", str(out), "--questionnaire", "team-ecosystem@1"])
     assert done.exit_code == 0, done.output
     assert json.loads(done.output)["respondents"] == 12
@@ -110,7 +111,9 @@ def test_help_builds_the_app_without_heavy_libraries(tmp_path, seeded):
 
 def test_score_imports_only_what_scoring_needs(tmp_path):
     answers = tmp_path / "answers.csv"
-    assert CliRunner().invoke(main, ["sample", "-n", "12", "--out", str(answers)]).exit_code == 0
+    made = CliRunner().invoke(main, ["sample", "-n", "12", "--questionnaire",
+                                     "team-ecosystem@1", "--out", str(answers)])
+    assert made.exit_code == 0
     heavy = _imported_after(["score", str(answers), "--questionnaire", "team-ecosystem@1"],
                             tmp_path)
     assert heavy == ["numpy", "pandas"]

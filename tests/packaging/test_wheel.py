@@ -151,7 +151,8 @@ def test_demo_then_serve_a_survey_page(installed):
 
 
 def test_report_renders_a_pdf(installed):
-    installed.run(installed.bin("assess"), "sample", "-n", "30", "--out", "answers.csv")
+    installed.run(installed.bin("assess"), "sample", "-n", "30", "--questionnaire",
+                  "team-ecosystem@1", "--out", "answers.csv")
     done = installed.run(installed.bin("assess"), "report", "answers.csv", "--questionnaire",
                          "team-ecosystem@1", "--org", "Acme", "--out", "report.pdf")
     assert "wrote report.pdf" in done.stdout
