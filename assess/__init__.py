@@ -8,13 +8,21 @@ from __future__ import annotations
 
 import os
 import secrets
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-REPO = Path(__file__).resolve().parent.parent
 PACKAGE = Path(__file__).resolve().parent
+REPO = PACKAGE.parent
+
+
+def templates_folder() -> Path:
+    """The Jinja templates: inside the package when installed from a wheel, else the
+    checkout's top-level `templates/` (a clone, or an editable install)."""
+    packaged = PACKAGE / "templates"
+    return packaged if packaged.is_dir() else REPO / "templates"
 
 
 class ConfigError(RuntimeError):
@@ -28,7 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         __name__,
         instance_path=str(Path(instance_path).resolve()) if instance_path else None,
         instance_relative_config=True,
-        template_folder=str(REPO / "templates"),
+        template_folder=str(templates_folder()),
         static_folder="static",
     )
     app.jinja_env.trim_blocks = True
@@ -59,11 +67,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _defaults(app: Flask) -> dict[str, Any]:
-    from questionnaires import ROOT
-
     return {
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(app.instance_path) / 'assess.sqlite'}",
-        "QUESTIONNAIRES_ROOT": str(ROOT),
+        "QUESTIONNAIRES_ROOT": _published_questionnaires(),
         "TEAM_QUESTIONNAIRE": "team-ecosystem",
         "QUICK_QUESTIONNAIRE": "ceo-quick",
         "MAX_CONTENT_LENGTH": 64 * 1024,
@@ -81,6 +87,14 @@ def _defaults(app: Flask) -> dict[str, Any]:
         "VERIFY_QUESTIONNAIRES": True,
         "DEV_SECRET_FILE": False,
     }
+
+
+def _published_questionnaires() -> str:
+    """The `questionnaires` package folder (questionnaires.ROOT), found without importing
+    the package and NumPy with it: the app loads questionnaires when a page needs one."""
+    spec = find_spec("questionnaires")
+    assert spec is not None and spec.submodule_search_locations
+    return str(Path(next(iter(spec.submodule_search_locations))).resolve())
 
 
 def _finish_config(app: Flask) -> None:
@@ -122,12 +136,10 @@ def _dev_secret(folder: Path) -> str:
 
 def register_extensions(app: Flask) -> None:
     from .database import install_engine_hooks
-    from .extensions import csrf, db, limiter, login, migrate
+    from .extensions import csrf, db, limiter, login
 
     db.init_app(app)
     install_engine_hooks(app)
-    migrate.init_app(app, db, directory=str(PACKAGE / "migrations"),
-                     render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
     login.init_app(app)
@@ -161,12 +173,12 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """`flask --app wsgi score|demo|export|...` offers the same commands as `assess`."""
-    from .cli import main
+    """Every `assess` command on `app.cli` (so `flask --app wsgi demo` works too), and
+    Flask-Migrate's `db` commands."""
+    from . import commands, schema
 
-    for name, command in main.commands.items():
-        if name not in ("serve",):  # `flask run` serves under flask
-            app.cli.add_command(command)
+    commands.register(app)
+    schema.register(app)
 
 
 def register_headers(app: Flask) -> None:

@@ -1,7 +1,8 @@
 """Flask extensions, created unbound once; `create_app` binds them to an app.
 
 Models and blueprints import from here, never from `assess`, so nothing imports the
-package that is still being built.
+package that is still being built. Flask-Migrate is the exception: it imports Alembic, so
+`assess.schema` binds it only when a migration runs.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
@@ -29,7 +29,6 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 csrf = CSRFProtect()
-migrate = Migrate()
 login = LoginManager()
 # Keyed by the client address in memory only (never written to the database).
 limiter = Limiter(key_func=get_remote_address)

@@ -87,15 +87,14 @@ def pg_server() -> Iterator[PgServer]:
 
 
 def _migrate(url: str, instance: Path) -> None:
-    from flask_migrate import upgrade
-
     from assess import create_app
     from assess.extensions import db
+    from assess.schema import upgrade
 
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
                       "INSTANCE_PATH": str(instance), "VERIFY_QUESTIONNAIRES": False})
+    upgrade(app)
     with app.app_context():
-        upgrade()
         db.engine.dispose()
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from questionnaires import Questionnaire, QuestionnaireError, load_ref
-from scoring import Answers, AnswersError
-
-from ..answers_io import read_answers_csv
+if TYPE_CHECKING:
+    from questionnaires import Questionnaire
+    from scoring import Answers
 
 
 class BadInput(click.ClickException):
@@ -22,6 +22,8 @@ class BadInput(click.ClickException):
 
 
 def questionnaire_option(ref: str) -> Questionnaire:
+    from questionnaires import QuestionnaireError, load_ref
+
     try:
         return load_ref(ref)
     except QuestionnaireError as exc:
@@ -29,6 +31,10 @@ def questionnaire_option(ref: str) -> Questionnaire:
 
 
 def read_answers(path: str | Path, q: Questionnaire, *, apply_lineage: bool = False) -> Answers:
+    from scoring import AnswersError
+
+    from ..answers_io import read_answers_csv
+
     try:
         return read_answers_csv(path, q, apply_lineage=apply_lineage)
     except AnswersError as exc:

@@ -9,61 +9,50 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
+from flask import current_app
 
-from scoring import AnswersError
-
-from ..bootstrap import cli_app, prepare_database, release
 from .common import BadInput
+from .database import database_command
 
 
 @click.command("import")
 @click.argument("round_id", type=int)
 @click.argument("answers", type=click.Path(dir_okay=False))
+@database_command
 def import_command(round_id: int, answers: str) -> None:
     """Add the rows of ANSWERS (an answers CSV) to a round; nothing is stored on error."""
+    from scoring import AnswersError
+
     from ..console.importing import import_csv
     from ..errors import AppError
 
-    app = cli_app()
     try:
-        prepare_database(app)
-        with app.app_context():
-            try:
-                count = import_csv(round_id, answers)
-            except AnswersError as exc:
-                raise BadInput(f"{answers}: {exc}") from None
-            except AppError as exc:
-                raise BadInput(f"{answers}: {exc}") from None
-    finally:
-        release(app)
+        count = import_csv(round_id, answers)
+    except (AnswersError, AppError) as exc:
+        raise BadInput(f"{answers}: {exc}") from None
     click.echo(f"imported {count} response(s) into round {round_id}")
 
 
 @click.command("backup")
 @click.option("--out", type=click.Path(dir_okay=False),
               help="file to write (default: instance/backups/assess-<UTC time>.<ext>)")
+@database_command
 def backup(out: str | None) -> None:
     """A consistent copy of the database while the app keeps running."""
-    app = cli_app()
-    try:
-        prepare_database(app)
-        with app.app_context():
-            from ..extensions import db
+    from ..extensions import db
 
-            url = db.engine.url
-        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-        default_dir = Path(app.instance_path) / "backups"
-        if url.get_backend_name() == "sqlite":
-            target = Path(out) if out else default_dir / f"assess-{stamp}.sqlite"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _sqlite_backup(Path(url.database or ""), target)
-        else:
-            target = Path(out) if out else default_dir / f"assess-{stamp}.dump"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _pg_dump(url.set(drivername="postgresql").render_as_string(hide_password=False),
-                     target)
-    finally:
-        release(app)
+    url = db.engine.url
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    default_dir = Path(current_app.instance_path) / "backups"
+    if url.get_backend_name() == "sqlite":
+        target = Path(out) if out else default_dir / f"assess-{stamp}.sqlite"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _sqlite_backup(Path(url.database or ""), target)
+    else:
+        target = Path(out) if out else default_dir / f"assess-{stamp}.dump"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _pg_dump(url.set(drivername="postgresql").render_as_string(hide_password=False),
+                 target)
     click.echo(f"backup: {target}")
 
 

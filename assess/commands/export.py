@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..bootstrap import cli_app, prepare_database, release
 from .common import BadInput
+from .database import database_command
 
 
 @click.command()
@@ -14,21 +14,16 @@ from .common import BadInput
               show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, writable=True),
               help="File to write (default: standard output).")
+@database_command
 def export(round_id: int, fmt: str, out: str | None) -> None:
     """Write a round's answers; refused while fewer than its anonymity threshold answered."""
     from ..console import exporting
     from ..errors import AppError
 
-    app = cli_app()
     try:
-        prepare_database(app)
-        with app.app_context():
-            try:
-                text = exporting.round_csv(round_id)
-            except AppError as exc:
-                raise BadInput(str(exc)) from None
-    finally:
-        release(app)
+        text = exporting.round_csv(round_id)
+    except AppError as exc:
+        raise BadInput(str(exc)) from None
     if fmt == "xlsx":
         data = csv_to_xlsx(text)
         if out:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import click
 
-from questionnaires import QuestionnaireError, discover, load_all, load_file
-
 from .common import BadInput
 
 
@@ -17,6 +15,8 @@ def questionnaires() -> None:
 @questionnaires.command("list")
 def list_command() -> None:
     """Every published version with its size and content hash."""
+    from questionnaires import QuestionnaireError, load_all
+
     try:
         found = load_all()
     except QuestionnaireError as exc:
@@ -31,6 +31,8 @@ def list_command() -> None:
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 def validate_command(files: tuple[str, ...]) -> None:
     """Validate FILES (default: every published file); exit 2 on the first problem."""
+    from questionnaires import QuestionnaireError, discover, load_file
+
     paths = list(files) or [str(p) for p in discover()]
     problems = []
     for path in paths:

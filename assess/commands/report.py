@@ -3,28 +3,30 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from questionnaires import Questionnaire
-from scoring import score as score_answers
-
-from ..report import Branding, ReportError, build_quick_report, build_team_report
 from .common import BadInput, questionnaire_option, read_answers
+
+if TYPE_CHECKING:
+    from questionnaires import Questionnaire
+
+    from ..console.reporting import RoundReport
+    from ..report import Branding
 
 PAGE_SIZES = click.Choice(["A4", "Letter"], case_sensitive=False)
 COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 def _branding(consultant: str, logo: str | None, colour: str) -> Branding:
+    from ..report import Branding
+
     if not COLOUR.fullmatch(colour):
         raise BadInput(f"--colour: expected a colour like #1f5f8b, not {colour!r}")
     if logo and not Path(logo).is_file():
@@ -36,6 +38,10 @@ def render_csv(answers_path: str | Path, q: Questionnaire, *, org: str, round_na
                previous: str | Path | None = None, by: str | None = None,
                consultant: Branding | None = None, page_size: str = "A4") -> bytes:
     """Read, score and render one answers CSV (BadInput on a bad file)."""
+    from scoring import score as score_answers
+
+    from ..report import build_quick_report, build_team_report
+
     current = read_answers(answers_path, q)
     if q.audience != "team":
         result = score_answers(current, q)
@@ -93,6 +99,8 @@ def report(answers: str | None, ref: str | None, org: str | None, out: str,
         raise BadInput("--questionnaire is required with an ANSWERS csv")
     if not org or not org.strip():
         raise BadInput("--org: the organisation name must not be empty")
+    from ..report import ReportError  # the PDF builder: loaded once the arguments are sound
+
     q = questionnaire_option(ref)
     branding = _branding(consultant, logo, colour)
     try:
@@ -104,68 +112,83 @@ def report(answers: str | None, ref: str | None, org: str | None, out: str,
     click.echo(f"wrote {out} ({len(data) // 1024} KB)")
 
 
-def _round_report(round_id: int, target: Path, page_size: str) -> tuple[int, str | None]:
-    """Runs in a worker process: its own app and database connection."""
-    from ..bootstrap import cli_app, release
-    from ..console import reporting
-    from ..errors import AppError
-
-    app = cli_app()
-    try:
-        with app.app_context():
-            report = reporting.prepare(round_id)
-            target.write_bytes(reporting.team_pdf(report, page_size=page_size))
-        return round_id, None
-    except (AppError, ReportError, OSError) as exc:
-        return round_id, str(exc)
-    finally:
-        release(app)
-
-
 def _all_rounds(out: Path, for_email: str | None, page_size: str, jobs: int) -> None:
+    """Score every round with enough answers here, then render the PDFs in workers: they
+    need no app and no database, only the prepared report."""
     import sqlalchemy as sa
 
-    from ..bootstrap import cli_app, prepare_database, release
+    from ..console import reporting
+    from ..errors import AppError
     from ..extensions import db
     from ..models import Consultant, Organisation, Response, Round
+    from .database import database
 
-    app = cli_app()
-    try:
-        prepare_database(app)
-        with app.app_context():
-            query = (sa.select(Round.id, Organisation.name, Round.title, Round.min_group_size,
-                               sa.func.count(Response.id))
-                     .join(Organisation).outerjoin(Response, Response.round_id == Round.id)
-                     .group_by(Round.id, Organisation.name, Round.title, Round.min_group_size)
-                     .order_by(Round.id))
-            if for_email:
-                consultant = db.session.scalar(sa.select(Consultant).filter_by(
-                    email=for_email.strip().lower()))
-                if consultant is None:
-                    raise BadInput(f"--for: no consultant with e-mail {for_email}")
-                query = query.where(Organisation.consultant_id == consultant.id)
-            rounds = db.session.execute(query).all()
-    finally:
-        release(app)
-    ready = [r for r in rounds if r[4] >= r[3]]
-    for round_id, org, title, k, count in rounds:
-        if count < k:
-            click.echo(f"skipped round {round_id} ({org}, {title}): {count} of the {k} "
-                       "answers a report needs")
-    if not ready:
-        raise BadInput("no round has enough answers for a report")
+    with database():
+        query = (sa.select(Round.id, Organisation.name, Round.title, Round.min_group_size,
+                           sa.func.count(Response.id))
+                 .join(Organisation).outerjoin(Response, Response.round_id == Round.id)
+                 .group_by(Round.id, Organisation.name, Round.title, Round.min_group_size)
+                 .order_by(Round.id))
+        if for_email:
+            consultant = db.session.scalar(sa.select(Consultant).filter_by(
+                email=for_email.strip().lower()))
+            if consultant is None:
+                raise BadInput(f"--for: no consultant with e-mail {for_email}")
+            query = query.where(Organisation.consultant_id == consultant.id)
+        rounds = db.session.execute(query).all()
+        for round_id, org, title, k, count in rounds:
+            if count < k:
+                click.echo(f"skipped round {round_id} ({org}, {title}): {count} of the {k} "
+                           "answers a report needs")
+        ready = [r for r in rounds if r[4] >= r[3]]
+        if not ready:
+            raise BadInput("no round has enough answers for a report")
+        tasks, failures = [], []
+        for round_id, org, title, _k, _count in ready:
+            target = out / f"{_slug(org)}__{_slug(title)}__round-{round_id}.pdf"
+            try:
+                tasks.append((_portable(reporting.prepare(round_id)), target, page_size))
+            except AppError as exc:
+                failures.append(f"round {round_id}: {exc}")
     out.mkdir(parents=True, exist_ok=True)
-    targets = {r[0]: out / f"{_slug(r[1])}__{_slug(r[2])}__round-{r[0]}.pdf" for r in ready}
-    _in_parallel(_round_report, [(round_id, target, page_size)
-                                 for round_id, target in targets.items()], jobs, out,
-                 label=lambda round_id: f"round {round_id}")
+    _in_parallel(_round_pdf, tasks, jobs, out, label=lambda round_id: f"round {round_id}",
+                 failures=failures)
+
+
+def _portable(report: RoundReport) -> dict[str, Any]:
+    """A prepared round for a worker process: its questionnaire does not pickle, so it
+    travels as its file's path and is loaded again there."""
+    fields = dict(vars(report))
+    fields["q"] = report.q.path
+    return fields
+
+
+def _round_pdf(fields: dict[str, Any], target: Path, page_size: str) -> tuple[int, str | None]:
+    """Runs in a worker process; returns (round id, error message or None)."""
+    from questionnaires import load_file
+
+    from ..console.reporting import RoundReport, team_pdf
+    from ..report import ReportError
+
+    try:
+        report = RoundReport(**(fields | {"q": load_file(fields["q"])}))
+        target.write_bytes(team_pdf(report, page_size=page_size))
+        return fields["round_id"], None
+    except (ReportError, OSError) as exc:
+        return fields["round_id"], str(exc)
 
 
 def _in_parallel(work: Callable[..., tuple[Any, str | None]], tasks: list[tuple],
-                 jobs: int, out: Path | str, *, label: Callable[[Any], str] = str) -> None:
+                 jobs: int, out: Path | str, *, label: Callable[[Any], str] = str,
+                 failures: list[str] | None = None) -> None:
     """Run report jobs in worker processes with a progress bar; each returns
-    (what, error or None). All failures are reported together, exit code 2."""
-    failures = []
+    (what, error or None). All failures (and earlier ones) are reported together, exit
+    code 2."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    failures = list(failures or [])
+    total = len(tasks) + len(failures)
     # spawn, not fork: forking a process that may hold threads (fonts, pools) can deadlock
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool, \
@@ -176,7 +199,7 @@ def _in_parallel(work: Callable[..., tuple[Any, str | None]], tasks: list[tuple]
             if error:
                 failures.append(f"{label(what)}: {error}")
             bar.update(1)
-    click.echo(f"wrote {len(tasks) - len(failures)} of {len(tasks)} reports to {out}")
+    click.echo(f"wrote {total - len(failures)} of {total} reports to {out}")
     if failures:
         raise BadInput("\n".join(failures))
 
@@ -196,6 +219,8 @@ class Job:
 def _batch_one(job: Job, ref: str, by: str | None, page_size: str,
                consultant: Branding) -> tuple[str, str | None]:
     """Runs in a worker process; returns (file name, error message or None)."""
+    from ..report import ReportError
+
     try:
         q = questionnaire_option(ref)
         data = render_csv(job.source, q, org=job.org, round_name=job.round_name, by=by,

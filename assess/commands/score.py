@@ -6,8 +6,6 @@ import json
 
 import click
 
-from scoring import score as score_answers
-
 from .common import BadInput, questionnaire_option, read_answers
 
 
@@ -29,6 +27,8 @@ from .common import BadInput, questionnaire_option, read_answers
 def score(answers: str, ref: str, by: str | None, previous: str | None, fmt: str,
           min_group_size: int | None, ceo_csv: str | None, ceo_ref: str) -> None:
     """Score ANSWERS (an answers CSV) against a questionnaire version."""
+    from scoring import score as score_answers
+
     q = questionnaire_option(ref)
     current = read_answers(answers, q)
     before = read_answers(previous, q, apply_lineage=True) if previous else None

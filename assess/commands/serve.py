@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import click
-from werkzeug.serving import WSGIRequestHandler
+from flask import current_app
+from flask.cli import show_server_banner
+from werkzeug.serving import WSGIRequestHandler, run_simple
 
-from ..bootstrap import cli_app, prepare_database, release
+from .database import database_command, release
 
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@database_command
 def serve(host: str, port: int) -> None:
     """Serve the web app (development server; use gunicorn with wsgi:app in production)."""
-    app = cli_app()
-    prepare_database(app)
-    release(app)  # the server opens its own connections, per thread
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    release()  # the server opens its own connections, per thread
     click.echo(f"Serving on http://{host}:{port}/  (database: "
                f"{app.config['SQLALCHEMY_DATABASE_URI'].split('@')[-1]})", err=True)
-    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True,
-            request_handler=AnonymousRequestHandler)
+    # Werkzeug's server, as `flask run` and `app.run` use it (under Flask's CLI `app.run`
+    # does nothing).
+    show_server_banner(app.debug, app.name)
+    run_simple(host, port, app, use_reloader=False, use_debugger=False, threaded=True,
+               request_handler=AnonymousRequestHandler)
 
 
 class AnonymousRequestHandler(WSGIRequestHandler):

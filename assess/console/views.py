@@ -7,7 +7,6 @@ from flask_login import current_user, login_required
 
 from ..auth.forms import LogoutForm
 from . import operations as ops
-from . import reporting
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 
@@ -27,6 +26,8 @@ def home():
 @bp.get("/rounds/<int:round_id>/report.pdf")
 def round_report(round_id: int):
     """The branded root-cause report of one of the consultant's rounds."""
+    from . import reporting  # pandas and the scoring engine: loaded by the first report
+
     report = reporting.prepare(round_id, current_user.id)
     return Response(reporting.team_pdf(report), mimetype="application/pdf",
                     headers={"Content-Disposition":

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from questionnaires import Questionnaire
-from scoring import Answers, Result, score
+from typing import TYPE_CHECKING, Any
 
 from .. import questionnaire_store
 from ..errors import NotFound
 from ..extensions import db
 from ..models import QuickResult
 from ..tokens import hash_token, new_token, plausible
+
+if TYPE_CHECKING:
+    from questionnaires import Questionnaire
+    from scoring import Result
 
 
 def nothing_to_score(q: Questionnaire, values: dict[str, Any]) -> dict[str, str]:
@@ -41,6 +42,8 @@ def find(token: str) -> QuickResult:
 
 
 def scored_result(token: str) -> tuple[QuickResult, Questionnaire, Result]:
+    from scoring import Answers, score  # pandas: loaded by the first result
+
     row = find(token)
     q = questionnaire_store.of(row.questionnaire)
     answers = Answers.from_records([{"role": "ceo", **row.answers}], q)

@@ -7,18 +7,19 @@ result exists.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 
-from questionnaires import Questionnaire
-
 from .. import questionnaire_store
 from ..errors import BadForm
-from ..present import quick_view
 from ..survey.navigation import navigate
 from ..survey.paging import Page, pages, question_views, questions_up_to
 from ..survey.parsing import CsrfForm, form_text, parse_page
 from . import operations as ops
+
+if TYPE_CHECKING:
+    from questionnaires import Questionnaire
 
 bp = Blueprint("quick", __name__, url_prefix="/quick")
 PAGE_NUMBER = re.compile(r"[0-9]{1,3}")
@@ -78,6 +79,8 @@ def answer():
 
 @bp.get("/result/<token>")
 def result(token: str):
+    from ..present import quick_view
+
     row, q, scored = ops.scored_result(token)
     return render_template("quick/result.html", v=quick_view(q, scored), q=q, token=token,
                            created_on=row.created_on,

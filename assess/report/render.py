@@ -14,9 +14,10 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from .. import templates_folder
 from ..present import fmt, kind, owner
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "report"
+TEMPLATES = templates_folder() / "report"
 PAGE_SIZES = {"A4": "A4", "LETTER": "letter"}
 FONT_DIRS = (Path("/usr/share/fonts"),)
 

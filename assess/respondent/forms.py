@@ -7,15 +7,11 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
-from questionnaires.vocabulary import ROLE_LABELS
-
 TEAM_MAX = 80
 
 
 class IntroForm(FlaskForm):
-    role = SelectField("Your role (optional)", validate_choice=True,
-                       choices=[SelectChoice("", "Prefer not to say")]
-                       + [SelectChoice(r, label) for r, label in ROLE_LABELS.items()])
+    role = SelectField("Your role (optional)", validate_choice=True, choices=[])
     team = StringField("Your team (optional)",
                        validators=[Optional(), Length(max=TEAM_MAX)],
                        description="For example a region or a product line.")
@@ -26,9 +22,12 @@ class IntroFormWithTeams(IntroForm):
 
 
 def intro_form(teams: list[str] | None) -> IntroForm:
+    from questionnaires.vocabulary import ROLE_LABELS  # with NumPy: not at app start
+
+    form = IntroFormWithTeams() if teams else IntroForm()
+    form.role.choices = ([SelectChoice("", "Prefer not to say")]
+                         + [SelectChoice(r, label) for r, label in ROLE_LABELS.items()])
     if teams:
-        form = IntroFormWithTeams()
         form.team.choices = ([SelectChoice("", "Prefer not to say")]
                              + [SelectChoice(t, t) for t in teams])
-        return form
-    return IntroForm()
+    return form

@@ -8,12 +8,10 @@ button, second tab) finds no draft and stores nothing.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
-
-from questionnaires import Questionnaire
 
 from .. import questionnaire_store
 from ..errors import DraftGone, InvitationUsed, RoundNotOpen, UnknownLink
@@ -22,6 +20,8 @@ from ..models import DRAFT_DAYS, Draft, Invitation, Response, Round, today
 from ..survey.paging import Page
 from ..tokens import hash_token, new_token, plausible
 
+if TYPE_CHECKING:
+    from questionnaires import Questionnaire
 
 def round_by_link(token: str) -> Round:
     """The open round behind a shared link (UnknownLink, RoundNotOpen otherwise)."""

@@ -4,11 +4,9 @@ review -> thank you. Every page after the intro lives under the draft's resume l
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
-
-from questionnaires import Questionnaire
-from questionnaires.vocabulary import ROLE_LABELS
 
 from ..errors import BadForm
 from ..extensions import limiter
@@ -19,6 +17,9 @@ from ..survey.paging import review as review_sections
 from ..survey.parsing import CsrfForm, form_text, parse_page
 from . import operations as ops
 from .forms import intro_form
+
+if TYPE_CHECKING:
+    from questionnaires import Questionnaire
 
 bp = Blueprint("respondent", __name__)
 
@@ -61,6 +62,8 @@ class DraftContext:
 
     @property
     def role_label(self) -> str:
+        from questionnaires.vocabulary import ROLE_LABELS
+
         return ROLE_LABELS.get(self.draft.role or "", "not given")
 
     @property

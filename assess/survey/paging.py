@@ -4,8 +4,10 @@ questions and of the review page (templates only loop over these)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from questionnaires import Question, Questionnaire, Section
+if TYPE_CHECKING:
+    from questionnaires import Question, Questionnaire, Section
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,8 @@ _PAGES: dict[tuple[str, str, str, str | None], tuple[Page, ...]] = {}
 
 
 def _pages(q: Questionnaire, role: str | None) -> tuple[Page, ...]:
+    from questionnaires import Section
+
     sections = q.sections or (Section(key="", title=q.title),)
     out: list[Page] = []
     for section in sections:

@@ -8,13 +8,15 @@ scoring would reject.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
-from questionnaires import Question, Questionnaire
-from questionnaires.model import as_number
-
 from ..errors import BadForm
+
+if TYPE_CHECKING:
+    from questionnaires import Question, Questionnaire
 
 META_FIELDS = frozenset({"csrf_token", "action", "page"})
 
@@ -41,6 +43,8 @@ def parse_page(form: MultiDict, q: Questionnaire, questions: tuple[Question, ...
     Fields no honest form can produce (unknown keys, repeated keys, values off a radio
     scale) raise BadForm at once; mistakes a person can make come back as errors.
     """
+    from questionnaires.model import as_number
+
     allowed = {question.key for question in questions}
     unknown = sorted(set(form.keys()) - allowed - META_FIELDS)
     if unknown:

@@ -77,7 +77,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 
     from assess import create_app
     from assess import seed as demo_data
-    from assess.bootstrap import prepare_database
+    from assess.commands.database import prepare
     from assess.extensions import db
 
     instance = Path(tmp_path_factory.mktemp("e2e-instance"))
@@ -89,7 +89,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         # on, but well above what this suite does in a minute.
         "RATELIMIT_ENTRY": "1000 per minute",
     })
-    prepare_database(app)
+    prepare(app)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     base_url = f"http://127.0.0.1:{server.server_port}"
     with app.app_context():

@@ -64,6 +64,16 @@ def test_changed_questionnaire_refuses_to_start(app, app_factory):
         app_factory()
 
 
+def test_start_verifies_stored_hashes_without_parsing(app, app_factory, tmp_path):
+    """The start-up check hashes the files the way the loader does (else every restart
+    would refuse), and names a published file that is gone."""
+    from assess.questionnaire_store import QuestionnaireChanged
+
+    assert app_factory().config["SECRET_KEY"]  # stored by `app`, verified unchanged here
+    with pytest.raises(QuestionnaireChanged, match="is in the database but its file is gone"):
+        app_factory(QUESTIONNAIRES_ROOT=str(tmp_path))
+
+
 def test_security_headers(client):
     response = client.get("/")
     assert response.headers["Referrer-Policy"] == "no-referrer"

@@ -46,9 +46,9 @@ def test_demo_is_idempotent_and_prints_working_links(cli_env):
     round_id = int(re.search(r"round: (\d+)", first.output).group(1))
     email, password = re.search(r"login: (\S+) (\S+)", first.output).groups()
 
-    from assess.bootstrap import cli_app, release
+    from assess.cli import script_app
 
-    app = cli_app()
+    app = script_app()  # the `assess` script's app: the same secret key, so the same link
     app.config.update(TESTING=True, WTF_CSRF_ENABLED=False, SERVER_NAME="survey.test")
     client = app.test_client()
     assert "Acme Industrial (demo)" in client.get(survey).get_data(as_text=True)
@@ -58,7 +58,7 @@ def test_demo_is_idempotent_and_prints_working_links(cli_env):
     console = client.get("/console/").get_data(as_text=True)
     assert f'id="round-{round_id}"' in console and "<td>40" in console
 
-    release(app)
+    _dispose_all()
     exported = run("export", str(round_id))
     assert exported.exit_code == 0
     table = list(csv.DictReader(io.StringIO(exported.output)))
@@ -103,11 +103,29 @@ def test_export_contract_and_threshold(app, make_round, complete, cli_env, monke
 
 
 def test_serve_upgrades_then_runs(cli_env, monkeypatch):
-    from flask import Flask
+    from assess.commands import serve
 
     calls = {}
-    monkeypatch.setattr(Flask, "run", lambda self, **kw: calls.update(kw))
+    monkeypatch.setattr(serve, "run_simple",
+                        lambda host, port, app, **kw: calls.update(kw, host=host, port=port))
     result = run("serve", "--port", "5099")
     assert result.exit_code == 0, result.output
     assert calls["host"] == "127.0.0.1" and calls["port"] == 5099
+    assert calls["request_handler"] is serve.AnonymousRequestHandler
+    assert "database: " in result.output
     assert run("serve", "--port", "0").exit_code == 2
+
+
+def test_the_same_commands_on_app_cli(app, runner, make_round, complete):
+    """`flask --app wsgi export ...` runs the same commands on that app (here the test
+    app, through Flask's test CLI runner), migrations included."""
+    r = make_round(min_group_size=3)
+    refused = runner.invoke(args=["export", str(r.id)])
+    assert refused.exit_code == 2 and "at least 3" in refused.output
+    for _ in range(3):
+        complete(f"/s/{r.link}")
+    done = runner.invoke(args=["export", str(r.id)])
+    assert done.exit_code == 0, done.output
+    assert done.output.startswith("respondent,role,team,")
+    assert runner.invoke(args=["questionnaires", "list"]).exit_code == 0
+    assert runner.invoke(args=["db", "current"]).exit_code == 0  # Alembic prints elsewhere
