@@ -57,5 +57,9 @@ class _MigrationCommands(click.Group):
         return commands.make_context(info_name, args, parent=parent, **extra)
 
 
+def migration_commands() -> click.Group:
+    return _MigrationCommands()
+
+
 def register(app: Flask) -> None:
-    app.cli.add_command(_MigrationCommands())
+    app.cli.add_command(migration_commands())

@@ -103,7 +103,9 @@ def test_export_contract_and_threshold(app, make_round, complete, cli_env, monke
 
 
 def test_serve_upgrades_then_runs(cli_env, monkeypatch):
-    from assess.commands import serve
+    import importlib
+
+    serve = importlib.import_module("assess.commands.serve")
 
     calls = {}
     monkeypatch.setattr(serve, "run_simple",
