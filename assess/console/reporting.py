@@ -42,8 +42,10 @@ def round_for(round_id: int, consultant_id: int | None = None) -> Round:
 
 def round_answers(round_: Round, q: Questionnaire) -> Answers:
     """Every stored response of a round as Answers in q's keys (older versions mapped)."""
-    rows = db.session.scalars(sa.select(Response).where(Response.round_id == round_.id)
-                              .order_by(Response.id)).all()
+    # Plain rows, not ORM objects: a round may hold thousands, and none is changed here.
+    rows = db.session.execute(
+        sa.select(Response.id, Response.role, Response.team, Response.answers)
+        .where(Response.round_id == round_.id).order_by(Response.id)).all()
     records = [{"respondent": r.id, "role": r.role or "", "team": r.team or "",
                 **{k: "" if v is None else str(v) for k, v in r.answers.items()}}
                for r in rows]
