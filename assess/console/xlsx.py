@@ -29,10 +29,11 @@ def write_answers_xlsx(answers: Answers, q: Questionnaire) -> bytes:
     sheet = workbook.add_worksheet(SHEET)
     write_number, write_string = sheet.write_number, sheet.write_string
     for r, row in enumerate(answers_rows(answers, q)):
-        for c, value in enumerate(row):
-            if value.__class__ is float:
+        for c, value in enumerate(row):  # None or "" (skipped) stays an empty cell
+            if isinstance(value, str):
+                if value:
+                    write_string(r, c, value)
+            elif value is not None:
                 write_number(r, c, value)
-            elif value:  # None or "": a skipped answer is an empty cell, as in the CSV
-                write_string(r, c, value)
     workbook.close()
     return buffer.getvalue()
