@@ -3,6 +3,7 @@
 The scoring engine validates cells; this module turns bytes into a frame and reports
 file-level problems (encoding, empty file, ragged rows) the same way. Question columns
 are left to pandas' C parser, so a clean file of numbers is read once, without strings.
+Going out, `answers_rows` is the one table every export format writes, its text inert.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import csv
 import io
 import re
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 from questionnaires import Questionnaire
@@ -98,31 +100,72 @@ def _text_columns(q: Questionnaire, apply_lineage: bool) -> set[str]:
     return names | texts
 
 
-def answers_frame(answers: Answers, q: Questionnaire):
-    """Answers back to the wide CSV layout, question columns in questionnaire order."""
-    import pandas as pd
+# One exported cell: text (already made inert), an answer as a number, or None (skipped).
+Cell = str | float | None
 
-    columns: dict[str, object] = {
-        "respondent": answers.respondent, "role": answers.role, "team": answers.team,
-    }
+# OWASP's CSV-injection list: a spreadsheet reads a cell starting with one of these as
+# a formula (or strips the tab/return first and then does).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(text: str) -> str:
+    """Text a spreadsheet shows and never runs: a leading formula trigger gets a quote.
+
+    Roles, teams and free-text answers come from respondents; exported as-is, a team named
+    `=HYPERLINK(...)` would run on the consultant's machine when the file is opened.
+    """
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def answers_rows(answers: Answers, q: Questionnaire) -> Iterator[tuple[Cell, ...]]:
+    """The header, then one row per respondent, question columns in questionnaire order.
+
+    The one source of the CSV and the XLSX export: every text cell passes through
+    `inert`; scored answers stay floats (a negative number is not text), skipped is None.
+    """
+    header = ["respondent", "role", "team"]
+    columns: list[list[Cell]] = [
+        [inert(text) for text in answers.respondent.tolist()],
+        [inert(text) for text in answers.role.tolist()],
+        [inert(text) for text in answers.team.tolist()],
+    ]
     for question in q.questions:
-        key = question.key
-        if key in answers.values.columns:
-            cells = answers.values[key].map(_format_number)
-            columns[key] = cells.where(~answers.dont_know[key], DONT_KNOW)
-        elif key in answers.texts.columns:
-            columns[key] = answers.texts[key]
-    return pd.DataFrame(columns)
+        if question.key in answers.values.columns:
+            numbers = answers.values[question.key].tolist()
+            dont_know = answers.dont_know[question.key].tolist()
+            columns.append([DONT_KNOW if dk else None if number != number else number
+                            for number, dk in zip(numbers, dont_know, strict=True)])
+        elif question.key in answers.texts.columns:
+            columns.append([inert(text) for text in answers.texts[question.key].tolist()])
+        else:
+            continue
+        header.append(question.key)
+    yield tuple(inert(name) for name in header)
+    yield from zip(*columns, strict=True)
 
 
 def _format_number(value: float) -> str:
-    if value != value:  # NaN
-        return ""
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
+    return str(int(value)) if value.is_integer() else repr(value)
 
 
 def write_answers_csv(answers: Answers, q: Questionnaire) -> str:
-    return answers_frame(answers, q).to_csv(index=False, lineterminator="\n")
+    """The answers-CSV contract, with text cells made inert; "" is a skipped answer."""
+    import pandas as pd
+
+    # Answers take few distinct values: format each once, then look cells up (a text
+    # cell is never a key, so it passes through as it is).
+    distinct = pd.unique(answers.values.to_numpy().ravel())
+    as_text: dict[Cell, str] = {None: ""}
+    as_text.update((value, _format_number(value)) for value in distinct.tolist()
+                   if value == value)
+    buffer = io.StringIO()
+    # CRLF rows (RFC 4180): then a cell holding a lone carriage return is quoted, and
+    # "ok\r=1+1" cannot start a new row whose first cell is a formula.
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows([as_text.get(cell, cell) for cell in row]
+                     for row in answers_rows(answers, q))
+    return buffer.getvalue()
 
 
-__all__ = ["META_COLUMNS", "answers_frame", "read_answers_csv", "write_answers_csv"]
+__all__ = ["META_COLUMNS", "Cell", "answers_rows", "inert", "read_answers_csv",
+           "write_answers_csv"]

@@ -19,6 +19,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
 
+# Allowed values of Round.status and Round.access_mode: the CHECK constraints and the
+# code read the same tuples (migration 0002 spells them out as they were then).
+ROUND_STATUSES = ("open", "closed")
+LINK_MODES = ("link", "both")  # access modes in which the shared link admits respondents
+INVITATION_MODES = ("invitation", "both")  # ... in which personal invitations do
 ACCESS_MODES = ("link", "invitation", "both")
 DRAFT_DAYS = 30
 
@@ -89,6 +94,10 @@ class Round(db.Model):
     """One run of a team survey for one organisation on one questionnaire version."""
 
     __tablename__ = "round"
+    __table_args__ = (
+        sa.CheckConstraint(sa.column("status").in_(ROUND_STATUSES), name="status"),
+        sa.CheckConstraint(sa.column("access_mode").in_(ACCESS_MODES), name="access_mode"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"))
@@ -99,7 +108,7 @@ class Round(db.Model):
     min_group_size: Mapped[int]
     access_mode: Mapped[str] = mapped_column(sa.String(12), default="both")
     link_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
-    status: Mapped[str] = mapped_column(sa.String(12), default="open")  # open | closed
+    status: Mapped[str] = mapped_column(sa.String(12), default="open")  # ROUND_STATUSES
     teams: Mapped[list[str] | None] = mapped_column(sa.JSON)  # None: free text
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
@@ -119,11 +128,11 @@ class Round(db.Model):
 
     @property
     def accepts_link(self) -> bool:
-        return self.access_mode in ("link", "both")
+        return self.access_mode in LINK_MODES
 
     @property
     def accepts_invitations(self) -> bool:
-        return self.access_mode in ("invitation", "both")
+        return self.access_mode in INVITATION_MODES
 
 
 class Invitation(db.Model):

@@ -91,14 +91,40 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        sqlite = connection.dialect.name == 'sqlite'
+        if sqlite:
+            # Batch mode rebuilds a table by copy, drop and rename; with foreign keys
+            # enforced, dropping a table that other rows reference fails. SQLite ignores
+            # this pragma inside a transaction, so it is switched off before the
+            # migrations begin, and each migration's references are checked before it
+            # commits.
+            _sqlite_foreign_keys(connection, False)
+            conf_args = {'on_version_apply': _check_sqlite_foreign_keys, **conf_args}
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                connection.rollback()  # end any transaction, or the pragma is ignored
+                _sqlite_foreign_keys(connection, True)
+
+
+def _sqlite_foreign_keys(connection, on):
+    """Straight to the driver, outside any transaction SQLAlchemy would begin."""
+    connection.connection.driver_connection.execute(
+        f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
+
+
+def _check_sqlite_foreign_keys(*, ctx, step, heads, run_args):
+    broken = ctx.connection.exec_driver_sql('PRAGMA foreign_key_check').all()
+    if broken:
+        raise RuntimeError(f'migration {step.up_revision_id} broke foreign keys: {broken[:5]}')
 
 
 if context.is_offline_mode():

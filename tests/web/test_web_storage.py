@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from assess.models import Draft, Invitation, Response
 
+MIGRATIONS = Path(__file__).resolve().parents[2] / "assess" / "migrations" / "versions"
 TIME_TYPES = (sa.DateTime, sa.Time, sa.Interval)
 TRACKING = ("ip", "addr", "agent", "browser", "user", "email", "invitation", "draft",
             "token", "created", "updated", "time", "seq")
@@ -27,19 +29,22 @@ def test_migrations_produce_the_models_schema(app):
     assert diff == []
 
 
+def _empty_database(backend: str, tmp_path, request, name: str) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / name}.sqlite"
+    server = request.getfixturevalue("pg_server")
+    server.admin(f"DROP DATABASE IF EXISTS {name}")
+    server.admin(f"CREATE DATABASE {name}")
+    return server.url(name)
+
+
 def test_upgrade_from_scratch(backend, tmp_path, request):
     """An empty database (not the template) upgrades to head, and again idempotently."""
     from assess import create_app
     from assess.extensions import db
     from assess.schema import upgrade
 
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp_path / 'fresh.sqlite'}"
-    else:
-        server = request.getfixturevalue("pg_server")
-        server.admin("DROP DATABASE IF EXISTS assess_fresh")
-        server.admin("CREATE DATABASE assess_fresh")
-        url = server.url("assess_fresh")
+    url = _empty_database(backend, tmp_path, request, "assess_fresh")
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
                       "INSTANCE_PATH": str(tmp_path / "i")})
     upgrade(app)
@@ -48,6 +53,97 @@ def test_upgrade_from_scratch(backend, tmp_path, request):
         tables = set(sa.inspect(db.engine).get_table_names())
         db.engine.dispose()
     assert {"response", "invitation", "draft", "round", "quick_result"} <= tables
+
+
+def test_upgrade_keeps_existing_rounds_and_what_references_them(backend, tmp_path, request):
+    """0002 rebuilds `round` on SQLite (batch mode) while responses, invitations and
+    drafts point at it: the rows survive, and foreign keys are enforced again after."""
+    from flask_migrate import downgrade, upgrade
+
+    from assess import create_app
+    from assess.extensions import db
+    from assess.schema import bind
+
+    url = _empty_database(backend, tmp_path, request, "assess_upgrade")
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
+                      "INSTANCE_PATH": str(tmp_path / "i")})
+    bind(app)  # Flask-Migrate is bound when a migration runs, not at start
+    with app.app_context():
+        upgrade(revision="0001")
+        with db.engine.begin() as conn:
+            for sql in (
+                "INSERT INTO questionnaire_version (id, key, version, content_hash, "
+                "recorded_at) VALUES (1, 'k', 1, 'h', '2026-01-01')",
+                "INSERT INTO organisation (id, name, created_at) VALUES (1, 'o', '2026-01-01')",
+                "INSERT INTO round (id, organisation_id, questionnaire_id, title, opens_at, "
+                "min_group_size, access_mode, status, created_at) "
+                "VALUES (7, 1, 1, 't', '2026-01-01', 3, 'link', 'closed', '2026-01-01')",
+                "INSERT INTO response (id, round_id, answers, submitted_on) "
+                "VALUES ('r1', 7, '{}', '2026-01-02')",
+                "INSERT INTO invitation (round_id, token_hash, used) VALUES (7, 'i1', true)",
+                "INSERT INTO draft (round_id, token_hash, answers, section, expires_on) "
+                "VALUES (7, 'd1', '{}', 0, '2026-02-01')",
+            ):
+                conn.exec_driver_sql(sql)
+        upgrade()
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql(
+                "SELECT id, access_mode, status FROM round").all() == [(7, "link", "closed")]
+            assert conn.exec_driver_sql("SELECT id, round_id FROM response").all() == [("r1", 7)]
+            if backend == "sqlite":
+                assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+                assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+        with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+            conn.exec_driver_sql("INSERT INTO response (id, round_id, answers, submitted_on) "
+                                 "VALUES ('r2', 99, '{}', '2026-01-02')")  # no round 99
+        with pytest.raises(sa.exc.IntegrityError, match="ck_round_status"), \
+                db.engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE round SET status = 'paused'")
+        downgrade(revision="0001")
+        upgrade()
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM invitation").scalar() == 1
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize(("field", "value"), [("status", "paused"), ("access_mode", "email"),
+                                              ("status", "OPEN"), ("access_mode", "")])
+def test_round_status_and_access_mode_are_checked_by_the_database(app, make_round, field,
+                                                                   value):
+    with pytest.raises(sa.exc.IntegrityError, match=f"ck_round_{field}"):
+        make_round(**{field: value})
+    good = make_round()
+    from assess.extensions import db
+    from assess.models import Round
+
+    with app.app_context():
+        with pytest.raises(sa.exc.IntegrityError, match=f"ck_round_{field}"):
+            db.session.execute(sa.update(Round).where(Round.id == good.id)
+                               .values({field: value}))
+            db.session.flush()
+        db.session.rollback()
+
+
+def test_round_checks_in_the_models_match_the_migration():
+    """Alembic's comparison skips CHECK constraints: a value added to the models' tuples
+    without a migration would pass it, so compare the SQL here."""
+    import importlib.util
+
+    from assess.models import ACCESS_MODES, INVITATION_MODES, LINK_MODES, Round
+
+    path = MIGRATIONS / "0002_round_checks.py"
+    spec = importlib.util.spec_from_file_location("migration_0002", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    checks = {c.name: str(c.sqltext.compile(compile_kwargs={"literal_binds": True}))
+              for c in Round.__table__.constraints if isinstance(c, sa.CheckConstraint)}
+    assert checks == {"ck_round_status": migration.STATUS,
+                      "ck_round_access_mode": migration.ACCESS_MODE}
+    assert set(LINK_MODES) | set(INVITATION_MODES) == set(ACCESS_MODES)
+    for mode in ACCESS_MODES:
+        round_ = Round(access_mode=mode)
+        assert round_.accepts_link == (mode in LINK_MODES)
+        assert round_.accepts_invitations == (mode in INVITATION_MODES)
 
 
 @pytest.mark.parametrize("model", [Response, Invitation])
