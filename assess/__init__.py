@@ -149,10 +149,17 @@ def register_extensions(app: Flask) -> None:
     from . import models
 
     @login.user_loader
-    def _load_user(user_id: str) -> models.Consultant | None:
-        if not user_id.isdigit():
+    def _load_user(session_id: str) -> models.Account | None:
+        """`public_id.session_version`: a session of an older version has ended."""
+        import sqlalchemy as sa
+
+        public_id, _, version = session_id.partition(".")
+        if not version.isdigit() or len(public_id) > 16:
             return None
-        return db.session.get(models.Consultant, int(user_id))
+        account = db.session.scalar(sa.select(models.Account).filter_by(public_id=public_id))
+        if account is None or not account.active or account.session_version != int(version):
+            return None
+        return account
 
 
 def register_blueprints(app: Flask) -> None:

@@ -4,10 +4,14 @@ Anonymity is a property of this schema, not a promise in the views: responses ca
 random UUID, the role and team the respondent chose, the answers and the day of
 submission -- no IP address, user agent, precise time, or link to an invitation or
 draft. Invitations only know whether they were used, never when or by which response.
+
+Objects reached from URLs carry a random `public_id`; integer ids never leave the app's
+own pages and commands.
 """
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -25,7 +29,14 @@ ROUND_STATUSES = ("open", "closed")
 LINK_MODES = ("link", "both")  # access modes in which the shared link admits respondents
 INVITATION_MODES = ("invitation", "both")  # ... in which personal invitations do
 ACCESS_MODES = ("link", "invitation", "both")
+ACCOUNT_ROLES = ("admin", "consultant", "client")
+TOKEN_PURPOSES = ("invite", "reset")
 DRAFT_DAYS = 30
+
+
+def new_public_id() -> str:
+    """72 random bits, URL-safe: an id nobody can guess or enumerate."""
+    return secrets.token_urlsafe(9)
 
 
 def utcnow() -> datetime:
@@ -43,16 +54,46 @@ def as_utc(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC)
 
 
-class Consultant(UserMixin, db.Model):
-    __tablename__ = "consultant"
+class Account(UserMixin, db.Model):
+    """Who signs in: the installation's admin, a consultant (their own clients), or a
+    client user (one organisation's CEO or HR lead: its results, never its answers).
+
+    The session cookie carries `public_id.session_version`; signing out or changing the
+    password bumps the version, so every earlier session of the account ends at once.
+    """
+
+    __tablename__ = "account"
+    __table_args__ = (
+        sa.CheckConstraint(sa.column("role").in_(ACCOUNT_ROLES), name="role"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(sa.String(16), unique=True, default=new_public_id)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120), default="")
+    role: Mapped[str] = mapped_column(sa.String(12), default="consultant")
     password_hash: Mapped[str] = mapped_column(sa.String(256))
+    # A client user belongs to one organisation, a consultant's client users to them.
+    consultant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("account.id"))
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisation.id", use_alter=True))  # organisation -> account too
+    active: Mapped[bool] = mapped_column(default=True)
+    session_version: Mapped[int] = mapped_column(default=0)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # A consultant's branding, on every PDF their console produces.
+    brand_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    brand_colour: Mapped[str] = mapped_column(sa.String(7), default="")
+    brand_contact: Mapped[str] = mapped_column(sa.String(200), default="")
+    brand_logo: Mapped[bytes | None] = mapped_column(sa.LargeBinary)  # PNG, re-encoded
 
-    organisations: Mapped[list[Organisation]] = relationship(back_populates="consultant")
+    organisations: Mapped[list[Organisation]] = relationship(
+        back_populates="consultant", foreign_keys="Organisation.consultant_id")
+    organisation: Mapped[Organisation | None] = relationship(foreign_keys=[organisation_id])
+
+    def get_id(self) -> str:
+        return f"{self.public_id}.{self.session_version}"
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -62,14 +103,19 @@ class Consultant(UserMixin, db.Model):
 
 
 class Organisation(db.Model):
+    """A client: one organisation that answers rounds and reads its results."""
+
     __tablename__ = "organisation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(sa.String(16), unique=True, default=new_public_id)
     name: Mapped[str] = mapped_column(sa.String(200))
-    consultant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("consultant.id"))
+    consultant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("account.id"))
+    archived_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
-    consultant: Mapped[Consultant | None] = relationship(back_populates="organisations")
+    consultant: Mapped[Account | None] = relationship(back_populates="organisations",
+                                                      foreign_keys=[consultant_id])
     rounds: Mapped[list[Round]] = relationship(back_populates="organisation")
 
 
@@ -100,6 +146,7 @@ class Round(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(sa.String(16), unique=True, default=new_public_id)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"))
     questionnaire_id: Mapped[int] = mapped_column(sa.ForeignKey("questionnaire_version.id"))
     title: Mapped[str] = mapped_column(sa.String(200))
@@ -108,12 +155,18 @@ class Round(db.Model):
     min_group_size: Mapped[int]
     access_mode: Mapped[str] = mapped_column(sa.String(12), default="both")
     link_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # The shared link's token is derived from the app's secret key and this salt, so its
+    # owner can be shown it again, while a database leak alone does not reveal it.
+    link_salt: Mapped[str | None] = mapped_column(sa.String(32))
     status: Mapped[str] = mapped_column(sa.String(12), default="open")  # ROUND_STATUSES
     teams: Mapped[list[str] | None] = mapped_column(sa.JSON)  # None: free text
+    headcounts: Mapped[dict[str, int] | None] = mapped_column(sa.JSON)  # team -> expected
+    ceo_result_id: Mapped[str | None] = mapped_column(sa.ForeignKey("quick_result.id"))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     organisation: Mapped[Organisation] = relationship(back_populates="rounds")
     questionnaire: Mapped[QuestionnaireVersion] = relationship()
+    ceo_result: Mapped[QuickResult | None] = relationship()
 
     def state(self, now: datetime | None = None) -> str:
         """`not_open`, `open` or `closed` at the given moment."""
@@ -136,14 +189,24 @@ class Round(db.Model):
 
 
 class Invitation(db.Model):
-    """A single-use personal link. Knows only whether it was used: not when, not by whom."""
+    """A single-use personal link. Knows whether it was used, never by which response.
+
+    Its token is derived from the app's secret key and `salt` (so a reminder can carry
+    the same link); `email` is kept only for invitations sent by mail, for reminders.
+    """
 
     __tablename__ = "invitation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(sa.String(16), unique=True, default=new_public_id)
     round_id: Mapped[int] = mapped_column(sa.ForeignKey("round.id"), index=True)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    salt: Mapped[str | None] = mapped_column(sa.String(32))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
     used: Mapped[bool] = mapped_column(default=False)
+    revoked: Mapped[bool] = mapped_column(default=False)
+    sent_on: Mapped[date | None] = mapped_column(sa.Date)
+    reminded_on: Mapped[date | None] = mapped_column(sa.Date)
 
 
 class Draft(db.Model):
@@ -177,6 +240,79 @@ class Response(db.Model):
     team: Mapped[str | None] = mapped_column(sa.String(80))
     answers: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     submitted_on: Mapped[date] = mapped_column(sa.Date, default=today)
+    # At least half of the questions asked of its role answered; an incomplete response
+    # is reported as such, not counted in the response rate.
+    complete: Mapped[bool] = mapped_column(default=True)
+
+
+class Release(db.Model):
+    """The responses a round's results are computed from, fixed when released.
+
+    Results (pages, PDFs, exports) change only when at least k more responses arrived
+    since the last release, so comparing two views of a round over time never isolates
+    one person's answers.
+    """
+
+    __tablename__ = "release"
+    __table_args__ = (sa.UniqueConstraint("round_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("round.id"), index=True)
+    number: Mapped[int]
+    response_ids: Mapped[list[str]] = mapped_column(sa.JSON)
+    created_on: Mapped[date] = mapped_column(sa.Date, default=today)
+
+
+class ReportCache(db.Model):
+    """A round's PDF, rendered once per state (release, branding, page size)."""
+
+    __tablename__ = "report_cache"
+    __table_args__ = (sa.UniqueConstraint("round_id", "state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("round.id"), index=True)
+    state: Mapped[str] = mapped_column(sa.String(64))
+    pdf: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class Lead(db.Model):
+    """A CEO's request, from the quick-check result, to run the survey with their team."""
+
+    __tablename__ = "lead"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(sa.String(16), unique=True, default=new_public_id)
+    consultant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("account.id"))
+    name: Mapped[str] = mapped_column(sa.String(120))
+    email: Mapped[str] = mapped_column(sa.String(254))
+    company: Mapped[str] = mapped_column(sa.String(200))
+    team_size: Mapped[int | None]
+    quick_result_id: Mapped[str | None] = mapped_column(sa.ForeignKey("quick_result.id"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    handled_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class OneTimeToken(db.Model):
+    """A one-time link: an invitation to create an account, or a password reset.
+    Only the token's hash is stored; it expires and is spent on use."""
+
+    __tablename__ = "one_time_token"
+    __table_args__ = (
+        sa.CheckConstraint(sa.column("purpose").in_(TOKEN_PURPOSES), name="purpose"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    purpose: Mapped[str] = mapped_column(sa.String(12))
+    email: Mapped[str] = mapped_column(sa.String(254))
+    role: Mapped[str | None] = mapped_column(sa.String(12))
+    account_id: Mapped[int | None] = mapped_column(sa.ForeignKey("account.id"))
+    inviter_id: Mapped[int | None] = mapped_column(sa.ForeignKey("account.id"))
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"))
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class QuickResult(db.Model):

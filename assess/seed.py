@@ -21,7 +21,7 @@ from scoring.synthetic import synthetic_answers
 
 from . import questionnaire_store
 from .extensions import db
-from .models import Consultant, Organisation, Response, Round, today, utcnow
+from .models import Account, Organisation, Response, Round, today, utcnow
 from .tokens import derived_token, hash_token
 
 EMAIL = "demo@example.com"
@@ -89,9 +89,9 @@ def seed(secret_key: str, questionnaire_key: str = "team-ecosystem") -> DemoInfo
     row = questionnaire_store.record(q)
     created = False
 
-    consultant = db.session.scalar(sa.select(Consultant).filter_by(email=EMAIL))
+    consultant = db.session.scalar(sa.select(Account).filter_by(email=EMAIL))
     if consultant is None:
-        consultant = Consultant(email=EMAIL, name="Demo Consultant")
+        consultant = Account(email=EMAIL, name="Demo Account")
         consultant.set_password(PASSWORD)
         db.session.add(consultant)
         created = True

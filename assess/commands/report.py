@@ -120,7 +120,7 @@ def _all_rounds(out: Path, for_email: str | None, page_size: str, jobs: int) -> 
     from ..console import reporting
     from ..errors import AppError
     from ..extensions import db
-    from ..models import Consultant, Organisation, Response, Round
+    from ..models import Account, Organisation, Response, Round
     from .database import database
 
     with database():
@@ -130,7 +130,7 @@ def _all_rounds(out: Path, for_email: str | None, page_size: str, jobs: int) -> 
                  .group_by(Round.id, Organisation.name, Round.title, Round.min_group_size)
                  .order_by(Round.id))
         if for_email:
-            consultant = db.session.scalar(sa.select(Consultant).filter_by(
+            consultant = db.session.scalar(sa.select(Account).filter_by(
                 email=for_email.strip().lower()))
             if consultant is None:
                 raise BadInput(f"--for: no consultant with e-mail {for_email}")

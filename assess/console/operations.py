@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import Consultant, Organisation, Response, Round
+from ..models import Account, Organisation, Response, Round
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class RoundRow:
     min_group_size: int
 
 
-def rounds_of(consultant: Consultant) -> list[RoundRow]:
+def rounds_of(consultant: Account) -> list[RoundRow]:
     """The consultant's rounds with response counts, in one query."""
     counts = (sa.select(Response.round_id, sa.func.count().label("n"))
               .group_by(Response.round_id).subquery())

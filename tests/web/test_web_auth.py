@@ -1,4 +1,4 @@
-"""Consultant sign-in and the console home."""
+"""Account sign-in and the console home."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import pytest
 @pytest.fixture
 def consultant(app):
     from assess.extensions import db
-    from assess.models import Consultant
+    from assess.models import Account
 
     with app.app_context():
-        person = Consultant(email="c@example.com", name="C")
+        person = Account(email="c@example.com", name="C")
         person.set_password("s3cret-pass")
         db.session.add(person)
         db.session.commit()

@@ -28,10 +28,10 @@ def test_quick_result_offers_its_pdf(client):
 
 def _sign_in(app, client, round_id: int, *, own: bool = True) -> None:
     from assess.extensions import db
-    from assess.models import Consultant
+    from assess.models import Account
 
     with app.app_context():
-        person = Consultant(email="c@example.com", name="Clara Consulting")
+        person = Account(email="c@example.com", name="Clara Consulting")
         person.set_password("s3cret-pass")
         db.session.add(person)
         db.session.flush()

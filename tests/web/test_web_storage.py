@@ -158,9 +158,12 @@ def test_no_tracking_columns(app, model):
             assert not any(word in column["name"] for word in TRACKING), column["name"]
     names = {c["name"] for c in columns}
     if model is Invitation:
-        assert names == {"id", "round_id", "token_hash", "used"}
+        # no link to a draft or a response; the email only for mailed invitations
+        assert names == {"id", "public_id", "round_id", "token_hash", "salt", "email", "used",
+                         "revoked", "sent_on", "reminded_on"}
     else:
-        assert names == {"id", "round_id", "role", "team", "answers", "submitted_on"}
+        assert names == {"id", "round_id", "role", "team", "answers", "submitted_on",
+                         "complete"}
 
 
 def test_no_foreign_keys_into_responses_or_from_them_to_people(app):
