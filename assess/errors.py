@@ -89,6 +89,13 @@ class NotFound(AppError):
     title = "We could not find that"
 
 
+class Forbidden(AppError):
+    """Signed in, but this account's role may not do that (a client user changing a round)."""
+
+    status = 403
+    title = "Not available to your account"
+
+
 class BelowThreshold(AppError):
     """Results would reveal individuals: fewer answers than the anonymity threshold."""
 

@@ -259,6 +259,7 @@ class Release(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(sa.ForeignKey("round.id"), index=True)
     number: Mapped[int]
+    size: Mapped[int]  # len(response_ids), read without loading the list
     response_ids: Mapped[list[str]] = mapped_column(sa.JSON)
     created_on: Mapped[date] = mapped_column(sa.Date, default=today)
 

@@ -1,18 +1,20 @@
-"""The demo data set: a consultant, a client, an open and a closed team round.
+"""The demo data set: a consultant, a client with three past rounds and an open one.
 
-Idempotent: every object is looked up by a fixed name before it is created. The shared
-survey link must be printable on every run, yet the database keeps only link hashes;
-so the demo's link token is derived from the app's secret key with HMAC
-(`tokens.derived_token`). Same secret key, same URL; if the key changed, the round is
-re-pointed to the newly derived token (the old demo link stops working). Real rounds use
-random tokens that are shown once and never stored.
+The past rounds tell a story a consultant can read in the console's trend: sales
+operations and the sales process improve round after round (the plan worked), belief
+recovers late, while target-market strategy and non-sales work do not move. The open
+round has answers too, so results, progress and the report all have something to show.
+
+Idempotent: every object is looked up by a fixed name before it is created. The open
+round's shared link is derived from the app's secret key and a fixed salt, so the same
+secret key prints the same URL on every run.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
@@ -20,27 +22,36 @@ from scoring import parse_answers
 from scoring.synthetic import synthetic_answers
 
 from . import questionnaire_store
+from .console import links
+from .console.releases import after_new_responses
 from .extensions import db
 from .models import Account, Organisation, Response, Round, today, utcnow
-from .tokens import derived_token, hash_token
 
 EMAIL = "demo@example.com"
 PASSWORD = "demo-password"
 ORGANISATION = "Acme Industrial (demo)"
-OPEN_TITLE = "Team survey, this quarter (demo)"
-CLOSED_TITLE = "Team survey, last year (demo)"
-TEAMS = ["East", "West", "Central"]
+TEAMS = {"East": 22, "West": 16, "Central": 14}
 
-# True team levels (0-100) per dimension: belief is the weak lowest rung, the process
-# is loose and sales operations lag, so the ladder and ecosystem rules both fire.
+# True team levels (0-100) of the open round; earlier rounds add the shifts below.
 TEAM_LEVELS = {
-    "foundation.belief": 42, "foundation.desire": 55, "foundation.competency": 62,
-    "foundation.execution": 48, "bucket.sales_operations": 50, "bucket.target_market": 68,
-    "bucket.sales_effectiveness": 58, "bucket.talent": 63, "bucket.marketing": 66,
-    "culprit.non_sales_work": 45, "culprit.handoffs": 52,
+    "foundation.belief": 52, "foundation.desire": 58, "foundation.competency": 62,
+    "foundation.execution": 55, "bucket.sales_operations": 66, "bucket.target_market": 56,
+    "bucket.sales_effectiveness": 63, "bucket.talent": 60, "bucket.marketing": 66,
+    "culprit.non_sales_work": 48, "culprit.handoffs": 57, "process.enforcement": 64,
+    "process.trust": 61, "process.evidence": 58,
 }
-LEADERSHIP_BONUS = 18  # leaders see a rosier picture: a perception gap to find
-PREVIOUS_PENALTY = 8  # last year was a little worse: a trend to show
+IMPROVING = ("bucket.sales_operations", "process.enforcement", "process.trust",
+             "process.evidence", "bucket.sales_effectiveness")
+LATE = ("foundation.belief", "foundation.desire")
+LEADERSHIP_BONUS = 16  # leaders see a rosier picture: a perception gap to find
+
+# (title, days ago it opened, length in days, responses, step back from today's levels)
+ROUNDS = (
+    ("Baseline, spring (demo)", 420, 21, 38, 3),
+    ("Follow-up, autumn (demo)", 240, 21, 41, 2),
+    ("Follow-up, spring (demo)", 90, 21, 44, 1),
+)
+OPEN_TITLE = "Team survey, this quarter (demo)"
 
 
 @dataclass(frozen=True)
@@ -52,46 +63,70 @@ class DemoInfo:
     created: bool
 
 
-def _levels(q, shift: float) -> dict[str, float]:
+def _levels(q, steps_back: int) -> dict[str, float]:
     out = {}
     for dim in q.dimensions:
-        base = TEAM_LEVELS.get(dim.key, 60 if dim.group == "process" else 64)
-        out[dim.key] = max(0.0, min(100.0, base + shift))
+        level = TEAM_LEVELS.get(dim.key, 62 if dim.group == "process" else 64)
+        if dim.key in IMPROVING:
+            level -= 9 * steps_back
+        elif dim.key in LATE:
+            level -= 8 if steps_back else 0
+        out[dim.key] = max(0.0, min(100.0, level))
     return out
 
 
-def _responses(q, round_id: int, n: int, seed: int, shift: float,
-               first_day, last_day) -> list[Response]:
-    leaders = max(5, n // 5)
+def _responses(q, round_id: int, n: int, seed: int, steps_back: int, first_day: date,
+               last_day: date) -> list[Response]:
+    leaders = max(6, n // 5)
     frames = [
-        synthetic_answers(q, leaders, seed=seed, levels=_levels(q, shift + LEADERSHIP_BONUS),
-                          roles={"leader": 0.3, "manager": 0.7}, teams=TEAMS,
-                          with_text=True),
-        synthetic_answers(q, n - leaders, seed=seed + 1, levels=_levels(q, shift),
+        synthetic_answers(q, leaders, seed=seed, levels={
+            k: min(100.0, v + LEADERSHIP_BONUS) for k, v in _levels(q, steps_back).items()},
+            roles={"leader": 0.3, "manager": 0.7}, teams=list(TEAMS), with_text=True),
+        synthetic_answers(q, n - leaders, seed=seed + 1, levels=_levels(q, steps_back),
                           roles={"rep": 0.7, "support": 0.15, "operations": 0.15},
-                          teams=TEAMS, with_text=True),
+                          teams=list(TEAMS), with_text=True),
     ]
     rng = random.Random(seed)
     span = max((last_day - first_day).days, 0)
-    out = []
+    out: list[Response] = []
     for frame in frames:
         answers = parse_answers(frame, q)
         for record, role, team in zip(answers.to_records(), answers.role, answers.team,
                                       strict=True):
             out.append(Response(round_id=round_id, role=role or None, team=team or None,
-                                answers=record,
+                                answers=record, complete=q.complete(role or None, record),
                                 submitted_on=first_day + timedelta(days=rng.randint(0, span))))
     return out
 
 
-def seed(secret_key: str, questionnaire_key: str = "team-ecosystem") -> DemoInfo:
+def _round(org: Organisation, row, q, title: str, opened: datetime, closes: datetime | None,
+           status: str, n: int, seed: int, steps_back: int) -> tuple[Round, bool]:
+    found = db.session.scalar(sa.select(Round).filter_by(organisation_id=org.id, title=title))
+    if found is not None:
+        return found, False
+    round_ = Round(organisation=org, questionnaire=row, title=title, opens_at=opened,
+                   closes_at=closes, min_group_size=q.min_group_size, access_mode="both",
+                   status=status, teams=list(TEAMS), headcounts=dict(TEAMS))
+    db.session.add(round_)
+    db.session.flush()
+    last = min((closes or utcnow()).date(), today())
+    db.session.add_all(_responses(q, round_.id, n, seed, steps_back, opened.date(), last))
+    after_new_responses(round_.id)
+    return round_, True
+
+
+def seed(questionnaire_key: str = "team-ecosystem") -> DemoInfo:
+    """The demo consultant, client and rounds; the open round's link is derived from the
+    current app's secret key (`console.links`)."""
     q = questionnaire_store.get(questionnaire_key)
     row = questionnaire_store.record(q)
     created = False
 
     consultant = db.session.scalar(sa.select(Account).filter_by(email=EMAIL))
     if consultant is None:
-        consultant = Account(email=EMAIL, name="Demo Account")
+        consultant = Account(email=EMAIL, name="Demo Consultant", role="consultant",
+                             brand_name="Northwind Advisory (demo)",
+                             brand_contact="Demo Consultant · demo@example.com")
         consultant.set_password(PASSWORD)
         db.session.add(consultant)
         created = True
@@ -101,36 +136,18 @@ def seed(secret_key: str, questionnaire_key: str = "team-ecosystem") -> DemoInfo
         db.session.add(org)
     db.session.flush()
 
-    start_of_today = datetime.combine(today(), time(), tzinfo=UTC)
-    closed = db.session.scalar(sa.select(Round).filter_by(organisation_id=org.id,
-                                                          title=CLOSED_TITLE))
-    if closed is None:
-        closed = Round(organisation=org, questionnaire=row, title=CLOSED_TITLE,
-                       opens_at=start_of_today - timedelta(days=380),
-                       closes_at=start_of_today - timedelta(days=350),
-                       min_group_size=q.min_group_size, access_mode="link",
-                       status="closed", teams=TEAMS)
-        db.session.add(closed)
-        db.session.flush()
-        db.session.add_all(_responses(q, closed.id, 34, seed=11, shift=-PREVIOUS_PENALTY,
-                                      first_day=closed.opens_at.date(),
-                                      last_day=closed.closes_at.date()))
-    current = db.session.scalar(sa.select(Round).filter_by(organisation_id=org.id,
-                                                           title=OPEN_TITLE))
-    if current is None:
-        current = Round(organisation=org, questionnaire=row, title=OPEN_TITLE,
-                        opens_at=start_of_today - timedelta(days=14), closes_at=None,
-                        min_group_size=q.min_group_size, access_mode="both",
-                        status="open", teams=TEAMS)
-        db.session.add(current)
-        db.session.flush()
-        db.session.add_all(_responses(q, current.id, 40, seed=7, shift=0,
-                                      first_day=today() - timedelta(days=14),
-                                      last_day=today()))
-        created = True
-    token = derived_token(secret_key, f"demo-round-link:{current.id}")
-    if current.link_token_hash != hash_token(token):
-        current.link_token_hash = hash_token(token)
+    midnight = datetime.combine(today(), time(), tzinfo=UTC)
+    for i, (title, ago, length, n, back) in enumerate(ROUNDS):
+        opened = midnight - timedelta(days=ago)
+        _, made = _round(org, row, q, title, opened, opened + timedelta(days=length),
+                         "closed", n, seed=11 + 10 * i, steps_back=back)
+        created = created or made
+    current, made = _round(org, row, q, OPEN_TITLE, midnight - timedelta(days=14), None,
+                           "open", 40, seed=7, steps_back=0)
+    created = created or made
+    current.link_salt = f"demo-{current.public_id}"
+    token = links.round_token(current)
+    current.link_token_hash = links.hash_token(token)
     if current.state(utcnow()) != "open":
         current.status, current.closes_at = "open", None
     db.session.commit()

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .vocabulary import DONT_KNOW
+from .vocabulary import COMPLETE_AT, DONT_KNOW
 
 
 @dataclass(frozen=True)
@@ -245,6 +245,18 @@ class Questionnaire:
     @property
     def scored_questions(self) -> tuple[Question, ...]:
         return tuple(q for q in self.questions if self.scales[q.scale].scored)
+
+    def answered_share(self, role: str | None, answers: Mapping[str, Any]) -> float:
+        """Share of the scored questions asked of this role that have an answer ("Don't
+        know" counts: the person considered it). A response under `COMPLETE_AT` is
+        reported as incomplete."""
+        asked = [x.key for x in self.scored_questions if x.asked_of(role)]
+        if not asked:
+            return 0.0
+        return sum(1 for key in asked if answers.get(key) not in (None, "")) / len(asked)
+
+    def complete(self, role: str | None, answers: Mapping[str, Any]) -> bool:
+        return self.answered_share(role, answers) >= COMPLETE_AT
 
     def questions_in(self, section_key: str) -> tuple[Question, ...]:
         return tuple(q for q in self.questions if q.section == section_key)

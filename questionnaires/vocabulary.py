@@ -87,3 +87,6 @@ RULE_TYPES = MappingProxyType({
 META_COLUMNS: tuple[str, ...] = ("respondent", "role", "team", "duration_seconds")
 # The CSV (and stored) value of a "Don't know" answer on a scale that offers one.
 DONT_KNOW = "dk"
+# A response that answers less than this share of the questions asked of its role is
+# incomplete: kept, but not counted as a response in rates (and the respondent is warned).
+COMPLETE_AT = 0.5

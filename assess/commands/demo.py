@@ -20,7 +20,7 @@ def demo(base_url: str) -> None:
     from .. import seed as demo_data
 
     try:
-        info = demo_data.seed(current_app.config["SECRET_KEY"])
+        info = demo_data.seed()
     except QuestionnaireError as exc:
         raise BadInput(f"cannot create the demo: {exc}") from None
     with current_app.test_request_context("/", base_url=base_url.rstrip("/") + "/"):

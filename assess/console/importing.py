@@ -7,6 +7,7 @@ from ..answers_io import read_answers_csv
 from ..errors import BadForm
 from ..extensions import db
 from ..models import Response
+from .releases import after_new_responses
 from .reporting import round_for
 
 
@@ -22,8 +23,9 @@ def import_csv(round_id: int, source: str | bytes) -> int:
         raise BadForm(f"line {empty[0] + 2}: the row has no answers.")
     roles = answers.role.tolist()
     teams = answers.team.tolist()
-    db.session.add_all(Response(round_id=round_id, role=role or None, team=team or None,
-                                answers=record)
+    db.session.add_all(Response(round_id=round_.id, role=role or None, team=team or None,
+                                answers=record, complete=q.complete(role or None, record))
                        for record, role, team in zip(records, roles, teams, strict=True))
+    after_new_responses(round_.id)
     db.session.commit()
     return len(records)

@@ -40,13 +40,17 @@ def round_for(round_id: int, consultant_id: int | None = None) -> Round:
 
 
 def round_answers(round_: Round, q: Questionnaire) -> Answers:
-    """Every stored response of a round as Answers in q's keys (older versions mapped)."""
+    """The released responses of a round (`releases`) as Answers in q's keys, older
+    questionnaire versions mapped through lineage."""
+    from .releases import released_ids
+
+    released = set(released_ids(round_))
     rows = db.session.execute(sa.select(Response.id, Response.role, Response.team,
                                         Response.answers)
                               .where(Response.round_id == round_.id)
                               .order_by(Response.id)).all()
     records = [{**answers, "respondent": rid, "role": role or "", "team": team or ""}
-               for rid, role, team, answers in rows]
+               for rid, role, team, answers in rows if rid in released]
     return Answers.from_records(records, q,
                                 apply_lineage=round_.questionnaire.version != q.version)
 

@@ -110,14 +110,18 @@ def save_page(draft: Draft, question_keys: list[str], values: dict[str, Any],
 
 
 def submit(draft_id: int, round_id: int, role: str | None, team: str | None,
-           answers: dict[str, Any]) -> bool:
+           answers: dict[str, Any], *, complete: bool = True) -> bool:
     """Consume the draft and store the response, atomically. False: this draft was
     already submitted (a double click, a second tab), so nothing more is stored."""
+    from ..console.releases import after_new_responses
+
     consumed = db.session.execute(sa.delete(Draft).where(Draft.id == draft_id))
     if consumed.rowcount != 1:
         db.session.rollback()
         return False
-    db.session.add(Response(round_id=round_id, role=role, team=team, answers=dict(answers)))
+    db.session.add(Response(round_id=round_id, role=role, team=team, answers=dict(answers),
+                            complete=complete))
+    after_new_responses(round_id)
     db.session.commit()
     return True
 
@@ -126,4 +130,6 @@ def submit_draft(draft: Draft, all_pages: tuple[Page, ...]) -> bool:
     """Send a draft: only answers to questions this respondent's pages asked are kept."""
     asked = {x.key for page in all_pages for x in page.questions}
     answers = {k: v for k, v in (draft.answers or {}).items() if k in asked}
-    return submit(draft.id, draft.round_id, draft.role, draft.team, answers)
+    complete = questionnaire_of(draft.round).complete(draft.role, answers)
+    return submit(draft.id, draft.round_id, draft.role, draft.team, answers,
+                  complete=complete)

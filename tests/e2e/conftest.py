@@ -93,7 +93,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     server = make_server("127.0.0.1", 0, app, threaded=True)
     base_url = f"http://127.0.0.1:{server.server_port}"
     with app.app_context():
-        info = demo_data.seed(SECRET)
+        info = demo_data.seed()
         db.session.remove()
     with app.test_request_context("/", base_url=base_url + "/"):
         survey_url = url_for("respondent.shared_link", token=info.link_token, _external=True)

@@ -35,12 +35,14 @@ PAYLOADS = {  # a team name and a free-text answer for each trigger
 
 def _store(app, round_id: int, rows: list[tuple[str, str, dict]]) -> None:
     """Responses written as a survey or an import would leave them (no form stripping)."""
+    from assess.console.releases import after_new_responses
     from assess.extensions import db
     from assess.models import Response
 
     with app.app_context():
         db.session.add_all(Response(round_id=round_id, role=role, team=team, answers=answers)
                            for role, team, answers in rows)
+        after_new_responses(round_id)  # as the survey and the import do
         db.session.commit()
 
 

@@ -1,0 +1,56 @@
+"""Who may see and change what: the one place the console checks ownership.
+
+An admin sees every organisation; a consultant their own clients; a client user their
+own organisation, read-only. Objects are found by their random public id, and an object
+the account may not see is "not found" -- the same answer as one that does not exist.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..errors import Forbidden, NotFound
+from ..extensions import db
+from ..models import Account, Organisation, Round
+
+MANAGERS = ("admin", "consultant")
+
+
+def can_manage(account: Account) -> bool:
+    return account.role in MANAGERS
+
+
+def require_manager(account: Account) -> None:
+    if not can_manage(account):
+        raise Forbidden("Your account can read this organisation's results; its consultant "
+                        "runs the rounds.")
+
+
+def visible(account: Account) -> sa.ColumnElement[bool]:
+    """The organisations this account may see, as a condition on Organisation."""
+    if account.role == "admin":
+        return sa.true()
+    if account.role == "consultant":
+        return Organisation.consultant_id == account.id
+    return Organisation.id == (account.organisation_id or -1)
+
+
+def organisation_for(account: Account, public_id: str, *, manage: bool = False
+                     ) -> Organisation:
+    org = db.session.scalar(sa.select(Organisation).where(
+        Organisation.public_id == public_id[:16], visible(account)))
+    if org is None:
+        raise NotFound("There is no such client in your console.")
+    if manage:
+        require_manager(account)
+    return org
+
+
+def round_for(account: Account, public_id: str, *, manage: bool = False) -> Round:
+    round_ = db.session.scalar(sa.select(Round).join(Organisation).where(
+        Round.public_id == public_id[:16], visible(account)))
+    if round_ is None:
+        raise NotFound("There is no such round in your console.")
+    if manage:
+        require_manager(account)
+    return round_

@@ -1,0 +1,58 @@
+"""Which responses a round's results are computed from.
+
+Results are released in steps of at least k new responses: the first release when k
+people have answered, the next only once k more have. Every page, PDF and export of a
+round reads the same latest release, so two views of the round taken a response apart
+can never be subtracted to recover that one person's answers. Responses not yet in a
+release are counted on the progress page only.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..models import Release, Response, Round
+
+
+def after_new_responses(round_id: int) -> None:
+    """Called in the transaction that stored new responses: release them once at least k
+    arrived since the last release (the caller commits)."""
+    db.session.flush()
+    k = db.session.scalar(sa.select(Round.min_group_size).where(Round.id == round_id))
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(Response)
+                              .where(Response.round_id == round_id)) or 0
+    number, size = db.session.execute(
+        sa.select(sa.func.coalesce(sa.func.max(Release.number), 0),
+                  sa.func.coalesce(sa.func.max(Release.size), 0))
+        .where(Release.round_id == round_id)).one()
+    if k is None or count - size < k:
+        return
+    ids = list(db.session.scalars(sa.select(Response.id).where(Response.round_id == round_id)
+                                  .order_by(Response.id)))
+    # A concurrent submit may release the same number first: then this response waits for
+    # the next release, and is stored all the same.
+    with suppress(sa.exc.IntegrityError), db.session.begin_nested():
+        db.session.add(Release(round_id=round_id, number=number + 1, size=len(ids),
+                               response_ids=ids))
+
+
+def latest_release(round_id: int) -> Release | None:
+    return db.session.scalar(sa.select(Release).where(Release.round_id == round_id)
+                             .order_by(Release.number.desc()).limit(1))
+
+
+def pending(round_id: int) -> int:
+    """Responses stored but not yet in a release."""
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(Response)
+                              .where(Response.round_id == round_id)) or 0
+    size = db.session.scalar(sa.select(sa.func.max(Release.size))
+                             .where(Release.round_id == round_id)) or 0
+    return count - size
+
+
+def released_ids(round_: Round) -> list[str]:
+    latest = latest_release(round_.id)
+    return list(latest.response_ids) if latest else []
