@@ -3,7 +3,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-24
+Create Date: 2026-11-23
 
 """
 from alembic import op
