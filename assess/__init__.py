@@ -41,6 +41,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.jinja_env.filters["fmt"] = _fmt
     app.config.from_mapping(_defaults(app))
     app.config.from_prefixed_env("ASSESS")
     if os.environ.get("DATABASE_URL"):
@@ -186,6 +187,13 @@ def register_commands(app: Flask) -> None:
 
     commands.register(app)
     schema.register(app)
+
+
+def _fmt(value: Any, style: str = "score") -> str:
+    """The presentation layer's number format, as a template filter (loaded on first use)."""
+    from .present import fmt
+
+    return fmt(value, style)
 
 
 def register_headers(app: Flask) -> None:

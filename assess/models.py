@@ -264,19 +264,6 @@ class Release(db.Model):
     created_on: Mapped[date] = mapped_column(sa.Date, default=today)
 
 
-class ReportCache(db.Model):
-    """A round's PDF, rendered once per state (release, branding, page size)."""
-
-    __tablename__ = "report_cache"
-    __table_args__ = (sa.UniqueConstraint("round_id", "state"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(sa.ForeignKey("round.id"), index=True)
-    state: Mapped[str] = mapped_column(sa.String(64))
-    pdf: Mapped[bytes] = mapped_column(sa.LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-
-
 class Lead(db.Model):
     """A CEO's request, from the quick-check result, to run the survey with their team."""
 

@@ -40,8 +40,9 @@ TEAM_LEVELS = {
     "culprit.non_sales_work": 48, "culprit.handoffs": 57, "process.enforcement": 64,
     "process.trust": 61, "process.evidence": 58,
 }
-IMPROVING = ("bucket.sales_operations", "process.enforcement", "process.trust",
-             "process.evidence", "bucket.sales_effectiveness")
+IMPROVING = ("bucket.sales_operations", "bucket.sales_effectiveness", "process.enforcement",
+             "process.trust", "process.evidence", "process.cadence", "process.stage_outcomes",
+             "process.buyer_alignment", "culprit.handoffs")
 LATE = ("foundation.belief", "foundation.desire")
 LEADERSHIP_BONUS = 16  # leaders see a rosier picture: a perception gap to find
 

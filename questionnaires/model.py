@@ -236,6 +236,9 @@ class Questionnaire:
     def dimension(self, key: str) -> Dimension:
         return self._dimension_index[key]
 
+    def dimension_or_none(self, key: str) -> Dimension | None:
+        return self._dimension_index.get(key)
+
     def group(self, key: str) -> Group:
         return self._group_index[key]
 

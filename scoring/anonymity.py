@@ -45,9 +45,15 @@ class Grouping:
 
     labels: Mapping[str, np.ndarray]
 
+    @property
+    def views(self) -> list[str]:
+        """The result views first, in their fixed order, then any other (e.g. days)."""
+        return [v for v in VIEWS if v in self.labels] + [
+            v for v in self.labels if v not in VIEWS]
+
     def cells(self, present: np.ndarray) -> tuple[np.ndarray, list[tuple[str, ...]]]:
         """Cell index per present respondent and the label tuple of each cell."""
-        views = [v for v in VIEWS if v in self.labels]
+        views = self.views
         keys = list(zip(*(self.labels[v][present] for v in views), strict=True))
         cells = sorted(set(keys))  # sorted: the outcome never depends on respondent order
         index = {key: i for i, key in enumerate(cells)}
@@ -62,7 +68,7 @@ def hidden_groups(grouping: Grouping, present: np.ndarray, k: int
     whole team has fewer than k values (then everything is hidden).
     """
     present = np.asarray(present, dtype=bool)
-    views = [v for v in VIEWS if v in grouping.labels]
+    views = grouping.views
     total = int(present.sum())
     if total == 0:
         return frozenset()
@@ -193,3 +199,23 @@ def anonymise(answers: Answers, q: Questionnaire, k: int) -> Answers:
             texts.loc[rows, question.key] = ""
     return replace(answers, values=values, dont_know=dont_know, texts=texts,
                    role=pd.Series(role, dtype=object), team=pd.Series(team, dtype=object))
+
+
+COMMENT_THRESHOLD = 10  # free-text answers to a question shown only from this many
+
+
+def releasable_comments(texts: Sequence[str], seed: str,
+                        threshold: int = COMMENT_THRESHOLD) -> list[str]:
+    """Free-text answers to one question as they may be shown: none unless at least
+    `threshold` people wrote one, then all of them in an order that says nothing about
+    who wrote what or when (shuffled by a seed fixed per round, so every view agrees)."""
+    import hashlib
+    import random
+
+    written = [t.strip() for t in texts if t and t.strip()]
+    if len(written) < threshold:
+        return []
+    rng = random.Random(int.from_bytes(hashlib.sha256(seed.encode()).digest()[:8], "big"))
+    ordered = sorted(written)
+    rng.shuffle(ordered)
+    return ordered

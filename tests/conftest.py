@@ -205,6 +205,7 @@ def runner(app):
 class RoundInfo:
     id: int
     link: str  # the shared-link token
+    public_id: str = ""  # the round's id in console URLs
 
 
 @pytest.fixture
@@ -231,7 +232,7 @@ def make_round(app) -> Callable[..., RoundInfo]:
                            link_token_hash=hash_token(token), status=status, teams=teams)
             db.session.add_all([org, round_])
             db.session.commit()
-            return RoundInfo(round_.id, token)
+            return RoundInfo(round_.id, token, round_.public_id)
 
     return factory
 

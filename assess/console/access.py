@@ -54,3 +54,12 @@ def round_for(account: Account, public_id: str, *, manage: bool = False) -> Roun
     if manage:
         require_manager(account)
     return round_
+
+
+def round_for_organisation(org: Organisation, public_id: str) -> Round:
+    """A round of an organisation the caller already may see."""
+    round_ = db.session.scalar(sa.select(Round).where(Round.organisation_id == org.id,
+                                                      Round.public_id == public_id[:16]))
+    if round_ is None:
+        raise NotFound("There is no such round for this client.")
+    return round_

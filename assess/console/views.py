@@ -1,35 +1,158 @@
-"""Console pages: the consultant's rounds and their report downloads."""
+"""Console pages: clients, rounds, live progress, results, trends, downloads.
+
+Every page needs a signed-in account; `access` decides what it may see and change.
+Views parse, call one service, and render or redirect.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..auth.forms import LogoutForm
-from . import operations as ops
+from ..errors import BadForm
+from . import access, forms, overview
+from . import rounds as ops
 
 bp = Blueprint("console", __name__, url_prefix="/console")
+
+
+UPLOADS = {"console.import_answers", "console.branding", "console.send_invitations"}
+UPLOAD_LIMIT = 4 * 1024 * 1024  # an answers CSV, a logo, a list of addresses
 
 
 @bp.before_request
 @login_required
 def _signed_in() -> None:
-    """Every console page needs a signed-in account."""
+    """Every console page needs a signed-in account; uploads may be larger than forms."""
+    if request.endpoint in UPLOADS:
+        request.max_content_length = UPLOAD_LIMIT
+        request.max_form_memory_size = UPLOAD_LIMIT
+
+
+@bp.context_processor
+def _common() -> dict:
+    return {"logout_form": LogoutForm(), "action_form": forms.ActionForm(),
+            "manager": access.can_manage(current_user)}
+
+
+def _done(endpoint: str, message: str, **values: str) -> Response:
+    flash(message, "info")
+    return redirect(url_for(endpoint, **values))  # type: ignore[return-value]
+
+
+def _valid(form) -> None:
+    if not form.validate_on_submit():
+        problems = "; ".join(f"{form[name].label.text}: {' '.join(errors)}"
+                             for name, errors in form.errors.items() if name in form)
+        raise BadForm(problems or "The form could not be read.")
 
 
 @bp.get("/")
 def home():
-    return render_template("console/home.html", rounds=ops.rounds_of(current_user),
-                           logout_form=LogoutForm())
+    return render_template("console/home.html", home=overview.home(current_user),
+                           client_form=forms.ClientForm())
 
 
-@bp.get("/rounds/<int:round_id>/report.pdf")
-def round_report(round_id: int):
-    """The branded root-cause report of one of the consultant's rounds."""
-    from . import reporting  # pandas and the scoring engine: loaded by the first report
+@bp.post("/clients")
+def create_client():
+    access.require_manager(current_user)
+    form = forms.ClientForm()
+    _valid(form)
+    org = ops.create_client(current_user, form.name.data or "")
+    return _done("console.client", f"Client “{org.name}” created.", public_id=org.public_id)
 
-    report = reporting.prepare(round_id, current_user.id)
-    return Response(reporting.team_pdf(report), mimetype="application/pdf",
-                    headers={"Content-Disposition":
-                             f'attachment; filename="report-round-{round_id}.pdf"',
-                             "Cache-Control": "private, no-store"})
+
+@bp.get("/clients/<public_id>")
+def client(public_id: str):
+    org = access.organisation_for(current_user, public_id)
+    return render_template("console/client.html", page=overview.client(org),
+                           rename_form=forms.ClientForm(name=org.name))
+
+
+@bp.post("/clients/<public_id>/rename")
+def rename_client(public_id: str):
+    org = access.organisation_for(current_user, public_id, manage=True)
+    form = forms.ClientForm()
+    _valid(form)
+    ops.rename_client(org, form.name.data or "")
+    return _done("console.client", "Renamed.", public_id=public_id)
+
+
+@bp.post("/clients/<public_id>/archive")
+def archive_client(public_id: str):
+    org = access.organisation_for(current_user, public_id, manage=True)
+    _valid(forms.ActionForm())
+    ops.archive_client(org, archived=org.archived_at is None)
+    return _done("console.client", "Archived." if org.archived_at else "Back in the list.",
+                 public_id=public_id)
+
+
+@bp.route("/clients/<public_id>/rounds/new", methods=["GET", "POST"])
+def new_round(public_id: str):
+    org = access.organisation_for(current_user, public_id, manage=True)
+    form = overview.round_form()
+    if form.validate_on_submit():
+        round_, _ = ops.create_round(org, overview.round_spec(form))
+        return _done("console.round", "Round created: share its link below.",
+                     public_id=round_.public_id)
+    return render_template("console/round_new.html", org=org, form=form), (
+        400 if form.errors else 200)
+
+
+@bp.get("/clients/<public_id>/history.png")
+def history_png(public_id: str):
+    org = access.organisation_for(current_user, public_id)
+    return Response(overview.history_png(org), mimetype="image/png",
+                    headers={"Cache-Control": "private, no-store"})
+
+
+@bp.get("/clients/<public_id>/compare")
+def compare(public_id: str):
+    org = access.organisation_for(current_user, public_id)
+    page = overview.comparison(org, request.args.get("before", ""),
+                               request.args.get("after", ""))
+    return render_template("console/compare.html", org=org, page=page)
+
+
+@bp.get("/rounds/<public_id>")
+def round(public_id: str):  # noqa: A001 - the page of a round
+    round_ = access.round_for(current_user, public_id)
+    return render_template("console/round.html", page=overview.round_page(round_),
+                           forms=overview.round_forms(round_))
+
+
+@bp.get("/rounds/<public_id>/qr.svg")
+def qr(public_id: str):
+    round_ = access.round_for(current_user, public_id)
+    return Response(overview.qr(round_), mimetype="image/svg+xml",
+                    headers={"Cache-Control": "private, no-store"})
+
+
+@bp.post("/rounds/<public_id>/state/<action>")
+def change_state(public_id: str, action: str):
+    round_ = access.round_for(current_user, public_id, manage=True)
+    form = forms.DatesForm()
+    _valid(form)
+    ops.change_state(round_, action, form.until.data)
+    return _done("console.round", f"The round is {round_.state().replace('_', ' ')}.",
+                 public_id=public_id)
+
+
+@bp.post("/rounds/<public_id>/ceo")
+def attach_ceo(public_id: str):
+    round_ = access.round_for(current_user, public_id, manage=True)
+    form = forms.CeoLinkForm()
+    _valid(form)
+    ops.attach_ceo_result(round_, form.ceo_link.data or "")
+    return _done("console.round", "The CEO's view is set against the team's." if
+                 round_.ceo_result_id else "No CEO result is attached.", public_id=public_id)
+
+
+@bp.get("/rounds/<public_id>/results")
+def results(public_id: str):
+    round_ = access.round_for(current_user, public_id)
+    return render_template("console/results.html", page=overview.results_page(round_))
+
+
+from . import downloads  # noqa: E402,F401  (its routes join this blueprint)

@@ -56,7 +56,11 @@ def test_demo_is_idempotent_and_prints_working_links(cli_env):
     login = client.post("/login", data={"email": email, "password": password})
     assert login.status_code == 302
     console = client.get("/console/").get_data(as_text=True)
-    assert f'id="round-{round_id}"' in console and "<td>40" in console
+    assert "Acme Industrial (demo)" in console and "Responses: <b>40</b>" in console
+    page = client.get(re.search(r'href="(/console/clients/[^"]+)"', console).group(1))
+    rounds = page.get_data(as_text=True)
+    assert rounds.count('class="card-item"') == 4  # three past rounds and the open one
+    assert "Over the rounds" in rounds  # their history, and a comparison to make
 
     _dispose_all()
     exported = run("export", str(round_id))

@@ -47,11 +47,11 @@ def test_round_report_for_its_consultant(app, client, make_round, complete):
     r = make_round(min_group_size=3)
     for _ in range(3):
         complete(f"/s/{r.link}")
-    assert client.get(f"/console/rounds/{r.id}/report.pdf").status_code == 302  # sign in
+    assert client.get(f"/console/rounds/{r.public_id}/report.pdf").status_code == 302
     _sign_in(app, client, r.id)
-    html = client.get("/console/").get_data(as_text=True)
-    assert f'href="/console/rounds/{r.id}/report.pdf"' in html
-    response = client.get(f"/console/rounds/{r.id}/report.pdf")
+    html = client.get(f"/console/rounds/{r.public_id}").get_data(as_text=True)
+    assert f'href="/console/rounds/{r.public_id}/report.pdf"' in html
+    response = client.get(f"/console/rounds/{r.public_id}/report.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = pdf_text(response.data)
     assert "Test Org" in text and "Clara Consulting" in text
@@ -62,14 +62,15 @@ def test_round_report_refused_under_threshold_and_for_others(app, client, make_r
     small = make_round(min_group_size=3)
     complete(f"/s/{small.link}")
     _sign_in(app, client, small.id)
-    refused = client.get(f"/console/rounds/{small.id}/report.pdf")
+    refused = client.get(f"/console/rounds/{small.public_id}/report.pdf")
     assert refused.status_code == 409
     assert "anonymity threshold" in refused.get_data(as_text=True)
     other = make_round(min_group_size=3)
     for _ in range(3):
         complete(f"/s/{other.link}")
-    assert client.get(f"/console/rounds/{other.id}/report.pdf").status_code == 404
+    assert client.get(f"/console/rounds/{other.public_id}/report.pdf").status_code == 404
     assert client.get("/console/rounds/9999/report.pdf").status_code == 404
+    assert client.get(f"/console/rounds/{other.id}/report.pdf").status_code == 404
 
 
 def test_report_all_rounds_from_the_database(app, make_round, complete, cli_env, monkeypatch,

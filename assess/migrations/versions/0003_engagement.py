@@ -1,6 +1,6 @@
 # ruff: noqa: E501, I001, W291  (Alembic style)
 """engagement: accounts with roles (consultant -> account), public ids, round links that
-can be shown again, invitations by mail, releases, report cache, leads, one-time tokens
+can be shown again, invitations by mail, releases, leads, one-time tokens
 
 Revision ID: 0003
 Revises: 0002
@@ -95,19 +95,6 @@ def upgrade():
     )
     with op.batch_alter_table('release', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_release_round_id'), ['round_id'], unique=False)
-
-    op.create_table('report_cache',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('round_id', sa.Integer(), nullable=False),
-    sa.Column('state', sa.String(length=64), nullable=False),
-    sa.Column('pdf', sa.LargeBinary(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['round_id'], ['round.id'], name=op.f('fk_report_cache_round_id_round')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_report_cache')),
-    sa.UniqueConstraint('round_id', 'state', name=op.f('uq_report_cache_round_id'))
-    )
-    with op.batch_alter_table('report_cache', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_report_cache_round_id'), ['round_id'], unique=False)
 
     bind = op.get_bind()
     # Consultants become accounts with the consultant role, keeping their ids.
@@ -205,9 +192,6 @@ def downgrade():
         batch_op.drop_column('salt')
         batch_op.drop_column('public_id')
 
-    with op.batch_alter_table('report_cache', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_report_cache_round_id'))
-    op.drop_table('report_cache')
     with op.batch_alter_table('release', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_release_round_id'))
     op.drop_table('release')

@@ -1,0 +1,158 @@
+"""Personal invitations: generated for download, or sent by mail to a list of addresses;
+reminders only to unused ones; unused ones can be revoked.
+
+An invitation knows whether it was used, never by which response. Its link is derived
+from the app's secret key (`links`), so a reminder carries the same link as the first
+mail and the consultant can download the links again.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app
+
+from ..errors import BadForm, NotFound
+from ..extensions import db
+from ..models import Invitation, Round, today
+from . import links
+
+MAX_AT_ONCE = 2000
+_EMAIL = re.compile(r"^[^@\s,;<>\"']+@[^@\s,;<>\"']+\.[^@\s,;<>\"']+$")
+
+
+@dataclass(frozen=True)
+class InvitationRow:
+    public_id: str
+    link: str | None
+    email: str | None
+    used: bool
+    revoked: bool
+    sent_on: object
+    reminded_on: object
+
+
+def generate(round_: Round, count: int) -> list[Invitation]:
+    """`count` new invitations without addresses (for the consultant to hand out)."""
+    if not 1 <= count <= MAX_AT_ONCE:
+        raise BadForm(f"Ask for between 1 and {MAX_AT_ONCE} invitations at a time.")
+    made = [Invitation(round_id=round_.id) for _ in range(count)]
+    for invitation in made:
+        links.give_invitation_token(invitation)
+    db.session.add_all(made)
+    db.session.commit()
+    return made
+
+
+def parse_addresses(text: str) -> list[str]:
+    """Addresses separated by lines, commas or semicolons; duplicates dropped."""
+    found: list[str] = []
+    for number, raw in enumerate(re.split(r"[\n,;]+", text or ""), start=1):
+        address = raw.strip().strip("<>").lower()
+        if not address:
+            continue
+        if len(address) > 254 or not _EMAIL.match(address):
+            raise BadForm(f"Entry {number}: {raw.strip()[:60]!r} is not an email address.")
+        if address not in found:
+            found.append(address)
+    if not found:
+        raise BadForm("Please give at least one email address.")
+    if len(found) > MAX_AT_ONCE:
+        raise BadForm(f"At most {MAX_AT_ONCE} addresses at a time.")
+    return found
+
+
+def mail_configured() -> bool:
+    return bool(current_app.config.get("MAIL_SERVER"))
+
+
+def invite_addresses(round_: Round, text: str) -> int:
+    """One invitation per new address, each sent by mail. Addresses already invited to
+    this round are skipped. Returns how many were sent."""
+    if not mail_configured():
+        raise BadForm("Sending needs a mail server (ASSESS_MAIL_SERVER). Generate links to "
+                      "hand out instead.")
+    addresses = parse_addresses(text)
+    known = set(db.session.scalars(sa.select(Invitation.email)
+                                   .where(Invitation.round_id == round_.id)))
+    made = [Invitation(round_id=round_.id, email=a) for a in addresses if a not in known]
+    for invitation in made:
+        links.give_invitation_token(invitation)
+    db.session.add_all(made)
+    db.session.flush()
+    for invitation in made:
+        _mail(round_, invitation, reminder=False)
+        invitation.sent_on = today()
+    db.session.commit()
+    return len(made)
+
+
+def remind(round_: Round) -> int:
+    """Mail again every invitation with an address that is neither used nor revoked."""
+    if not mail_configured():
+        raise BadForm("Reminders need a mail server (ASSESS_MAIL_SERVER).")
+    waiting = db.session.scalars(sa.select(Invitation).where(
+        Invitation.round_id == round_.id, Invitation.email.is_not(None),
+        Invitation.used.is_(False), Invitation.revoked.is_(False))).all()
+    for invitation in waiting:
+        _mail(round_, invitation, reminder=True)
+        invitation.reminded_on = today()
+    db.session.commit()
+    return len(waiting)
+
+
+def revoke(round_: Round, public_id: str) -> None:
+    invitation = db.session.scalar(sa.select(Invitation).where(
+        Invitation.round_id == round_.id, Invitation.public_id == public_id[:16]))
+    if invitation is None:
+        raise NotFound("There is no such invitation in this round.")
+    if invitation.used:
+        raise BadForm("This invitation was already used; it cannot be revoked.")
+    invitation.revoked = True
+    db.session.commit()
+
+
+def rows(round_: Round) -> list[InvitationRow]:
+    found = db.session.scalars(sa.select(Invitation).where(Invitation.round_id == round_.id)
+                               .order_by(Invitation.id)).all()
+    return [InvitationRow(i.public_id, None if i.used or i.revoked else
+                          links.invitation_link(i), i.email, i.used, i.revoked, i.sent_on,
+                          i.reminded_on) for i in found]
+
+
+def counts(round_: Round) -> dict[str, int]:
+    """Invitations: all, used, waiting (neither used nor revoked), revoked."""
+    found = rows(round_)
+    return {"all": len(found), "used": sum(r.used for r in found),
+            "revoked": sum(r.revoked for r in found),
+            "waiting": sum(not r.used and not r.revoked for r in found)}
+
+
+def links_csv(round_: Round) -> str:
+    """Every unused, unrevoked invitation's link, one per row, to hand out."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["invitation", "email", "link"])
+    for row in rows(round_):
+        if row.link:
+            writer.writerow([row.public_id, row.email or "", row.link])
+    return buffer.getvalue()
+
+
+def _mail(round_: Round, invitation: Invitation, *, reminder: bool) -> None:
+    from ..mail import send
+
+    link = links.invitation_link(invitation)
+    organisation = round_.organisation.name
+    subject = (f"Reminder: {organisation}'s sales team survey" if reminder
+               else f"{organisation}'s sales team survey")
+    body = (f"You are invited to {organisation}'s anonymous sales team survey "
+            f"({round_.title}).\n\nIt takes about 12 minutes, one topic per page; you can "
+            f"stop and come back. Nobody sees your own answers: results are shown only "
+            f"for groups of at least {round_.min_group_size} people.\n\nYour personal "
+            f"link (it works once you send your answers):\n{link}\n")
+    send(str(invitation.email), subject, body)

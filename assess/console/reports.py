@@ -1,0 +1,73 @@
+"""A round's PDF, rendered once per state of the round and then served from a file.
+
+The state is everything the PDF shows: the release of this round and of the earlier
+rounds in its trend, the CEO result set against it, the consultant's branding, the page
+size and the code's version. A second download of an unchanged round costs a file read.
+Files live in the instance folder, readable by the app's user only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from flask import current_app
+
+from ..models import Round
+from .releases import latest_release
+from .reporting import earlier_rounds
+
+VERSION = "report-2"  # bump when the report's layout or content changes
+
+
+def state(round_: Round, page_size: str = "A4") -> str:
+    consultant = round_.organisation.consultant
+    parts = {
+        "version": VERSION, "page_size": page_size,
+        "releases": [getattr(latest_release(r.id), "number", 0)
+                     for r in [*earlier_rounds(round_), round_]],
+        "ceo": round_.ceo_result_id,
+        "round": [round_.title, round_.organisation.name],
+        "brand": [consultant.brand_name, consultant.brand_colour, consultant.brand_contact,
+                  hashlib.sha256(consultant.brand_logo or b"").hexdigest(), consultant.name]
+        if consultant else None,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def _folder() -> Path:
+    folder = Path(current_app.instance_path) / "report-cache"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def cached_pdf(round_: Round, page_size: str = "A4") -> bytes:
+    """The round's report PDF, from the cache when its state is unchanged."""
+    path = _folder() / f"{round_.public_id}-{state(round_, page_size)}.pdf"
+    if path.exists():
+        return path.read_bytes()
+    pdf = render(round_, page_size)
+    for old in path.parent.glob(f"{round_.public_id}-*.pdf"):
+        old.unlink(missing_ok=True)  # an older state of the same round
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(pdf)
+    temporary.replace(path)
+    return pdf
+
+
+def render(round_: Round, page_size: str = "A4") -> bytes:
+    from ..report import Branding, build_team_report
+    from .results import round_results
+
+    results = round_results(round_)
+    consultant = round_.organisation.consultant
+    branding = Branding(name=consultant.brand_name or consultant.name,
+                        colour=consultant.brand_colour or Branding().colour) \
+        if consultant else None
+    return build_team_report(results.result, results.q, org=round_.organisation.name,
+                             round_name=round_.title, consultant=branding,
+                             previous_results=results.previous, page_size=page_size)
