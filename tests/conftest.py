@@ -212,14 +212,13 @@ class RoundInfo:
 def make_round(app) -> Callable[..., RoundInfo]:
     """Create a round on the web-team questionnaire; returns its id and link token."""
     from assess import questionnaire_store
+    from assess.console.links import give_round_link
     from assess.extensions import db
     from assess.models import Organisation, Round, utcnow
-    from assess.tokens import hash_token, new_token
 
     def factory(*, opens_in_days: float = -1, closes_in_days: float | None = 30,
                 status: str = "open", access_mode: str = "both",
                 teams: list[str] | None = None, min_group_size: int = 3) -> RoundInfo:
-        token = new_token()
         with app.app_context():
             q = questionnaire_store.get("web-team", 1)
             org = Organisation(name="Test Org")
@@ -229,7 +228,8 @@ def make_round(app) -> Callable[..., RoundInfo]:
                            closes_at=None if closes_in_days is None
                            else now + timedelta(days=closes_in_days),
                            min_group_size=min_group_size, access_mode=access_mode,
-                           link_token_hash=hash_token(token), status=status, teams=teams)
+                           status=status, teams=teams)
+            token = give_round_link(round_)
             db.session.add_all([org, round_])
             db.session.commit()
             return RoundInfo(round_.id, token, round_.public_id)

@@ -8,6 +8,7 @@ at most 600 x 200 px, so nothing but pixels from the upload reaches a report.
 from __future__ import annotations
 
 import io
+from contextlib import closing
 
 from ..errors import BadForm
 from ..extensions import db
@@ -43,14 +44,15 @@ def clean_logo(data: bytes) -> bytes:
 
 
 def save_branding(account: Account, form) -> None:
-    account.brand_name = clean_name(form.brand_name.data or account.name or "-", "report",
-                                    120) if form.brand_name.data else ""
+    account.brand_name = clean_name(form.brand_name.data, "name on the reports", 120) \
+        if form.brand_name.data else ""
     account.brand_colour = (form.brand_colour.data or "").lower()
     account.brand_contact = clean_name(form.brand_contact.data, "contact line", 200) \
         if form.brand_contact.data else ""
     upload = form.logo.data
     if upload is not None and hasattr(upload, "read"):
-        data = upload.read(LOGO_MAX_BYTES + 1)
+        with closing(upload):
+            data = upload.read(LOGO_MAX_BYTES + 1)
         if data:
             account.brand_logo = clean_logo(data)
     db.session.commit()

@@ -7,6 +7,7 @@ under k, the same released responses as the results page.
 from __future__ import annotations
 
 import json
+from contextlib import closing
 
 from flask import Response, render_template
 from flask_login import current_user
@@ -111,7 +112,8 @@ def import_answers(public_id: str):
     if upload is None or not hasattr(upload, "read"):
         return _import_error(round_, "Choose an answers CSV file to import.")
     try:
-        count = import_csv(round_.id, upload.read(2 * 1024 * 1024 + 1))
+        with closing(upload):
+            count = import_csv(round_.id, upload.read())
     except AnswersError as exc:
         return _import_error(round_, str(exc))
     return _done("console.round", f"Imported {count} response{'s' if count != 1 else ''}.",

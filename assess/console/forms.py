@@ -11,12 +11,13 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 ACCESS_CHOICES = [
-    ("both", "Shared link and personal invitations"),
-    ("link", "Shared link only"),
-    ("invitation", "Personal invitations only (safest when the CEO answers too)"),
+    SelectChoice("both", "Shared link and personal invitations"),
+    SelectChoice("link", "Shared link only"),
+    SelectChoice("invitation", "Personal invitations only (safest when the CEO answers too)"),
 ]
 
 
@@ -35,7 +36,9 @@ class RoundForm(FlaskForm):
     opens_on = DateField("Opens on", validators=[DataRequired()])
     closes_on = DateField("Closes on (optional)", validators=[Optional()])
     min_group_size = IntegerField(
-        "Anonymity threshold (k)", validators=[DataRequired(), NumberRange(min=3, max=50)],
+        "Anonymity threshold (k)", validators=[DataRequired(), NumberRange(
+            min=3, max=50, message="Use a threshold of at least 3 (and at most 50): smaller "
+                                   "groups would single people out.")],
         description="Results appear only for groups of at least this many people.")
     teams = TextAreaField(
         "Teams and expected headcount (optional)", validators=[Length(max=10_000)],

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from wtforms.fields.choices import SelectChoice
 
 from .. import questionnaire_store
 from ..errors import BelowThreshold, NotFound
@@ -95,11 +96,11 @@ def client(org: Organisation) -> ClientPage:
     rows = tuple(HistoryRow(r, fmt(res.overall.score), res.overall.band or "",
                             res.respondents) for r, res in history(org))
     compare = forms.CompareForm()
-    choices = [(row.round.public_id, row.round.title) for row in rows]
+    choices = [SelectChoice(row.round.public_id, row.round.title) for row in rows]
     compare.before.choices = choices
     compare.after.choices = choices
     if len(choices) >= 2:
-        compare.before.data, compare.after.data = choices[-2][0], choices[-1][0]
+        compare.before.data, compare.after.data = choices[-2].value, choices[-1].value
     return ClientPage(org, tuple(_card(r) for r in rounds), rows, compare)
 
 
@@ -129,7 +130,7 @@ def round_form(round_: Round | None = None) -> forms.RoundForm:
         published = [q for q in load_all(questionnaire_store.root()) if q.audience == "team"]
     except QuestionnaireError:
         published = []
-    form.questionnaire.choices = [(q.ref, f"{q.title}, version {q.version}")
+    form.questionnaire.choices = [SelectChoice(q.ref, f"{q.title}, version {q.version}")
                                   for q in reversed(published)]
     if not form.is_submitted():
         form.opens_on.data = default_opens_on()

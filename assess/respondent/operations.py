@@ -38,7 +38,8 @@ def invitation_by_token(token: str) -> tuple[Invitation, Round]:
     invitation = db.session.scalar(sa.select(Invitation).filter_by(
         token_hash=hash_token(token))) if plausible(token) else None
     round_ = db.session.get(Round, invitation.round_id) if invitation else None
-    if invitation is None or round_ is None or not round_.accepts_invitations:
+    if (invitation is None or invitation.revoked or round_ is None
+            or not round_.accepts_invitations):
         raise UnknownLink()
     if invitation.used:
         raise InvitationUsed()

@@ -1,0 +1,401 @@
+"""The consultant console: who may see and change what, rounds, links, invitations,
+progress, releases, results, downloads, imports and branding."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import socket
+from dataclasses import dataclass
+
+import pytest
+import sqlalchemy as sa
+
+PASSWORD = "a long enough passphrase"
+
+
+@dataclass
+class World:
+    admin: str
+    c1: str
+    c2: str
+    client1: str
+    org1: str
+    org2: str
+    round1: str
+    round2: str
+    round1_id: int
+    link1: str
+
+
+def _account(email, role, **extra):
+    from assess.extensions import db
+    from assess.models import Account
+
+    person = Account(email=email, name=email.split("@")[0], role=role, **extra)
+    person.set_password(PASSWORD)
+    db.session.add(person)
+    db.session.flush()
+    return person
+
+
+@pytest.fixture
+def world(app, make_round, complete) -> World:
+    from assess.extensions import db
+    from assess.models import Organisation, Round
+
+    r1, r2 = make_round(min_group_size=3), make_round(min_group_size=3)
+    for _ in range(3):
+        complete(f"/s/{r1.link}")
+        complete(f"/s/{r2.link}")
+    with app.app_context():
+        round1, round2 = db.session.get(Round, r1.id), db.session.get(Round, r2.id)
+        org1, org2 = round1.organisation, round2.organisation
+        org1.name, org2.name = "Org One", "Org Two"
+        admin = _account("admin@example.com", "admin")
+        c1 = _account("c1@example.com", "consultant")
+        c2 = _account("c2@example.com", "consultant")
+        org1.consultant_id, org2.consultant_id = c1.id, c2.id
+        client1 = _account("ceo@one.example", "client", organisation_id=org1.id,
+                           consultant_id=c1.id)
+        db.session.commit()
+        del Organisation
+        return World(admin.email, c1.email, c2.email, client1.email, org1.public_id,
+                     org2.public_id, round1.public_id, round2.public_id, round1.id, r1.link)
+
+
+def sign_in(client, email):
+    client.post("/logout")
+    response = client.post("/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+
+
+def _get_routes(org, round_):
+    return [f"/console/clients/{org}", f"/console/clients/{org}/compare",
+            f"/console/rounds/{round_}", f"/console/rounds/{round_}/results",
+            f"/console/rounds/{round_}/qr.svg", f"/console/rounds/{round_}/report.pdf",
+            f"/console/rounds/{round_}/answers.csv", f"/console/rounds/{round_}/answers.xlsx",
+            f"/console/rounds/{round_}/scores.json"]
+
+
+def _manage_routes(org, round_):
+    return [(f"/console/clients/{org}/rename", {"name": "Renamed"}),
+            (f"/console/clients/{org}/archive", {}),
+            (f"/console/clients/{org}/rounds/new", {}),
+            (f"/console/rounds/{round_}/state/close", {}),
+            (f"/console/rounds/{round_}/invitations", {"count": "2"}),
+            (f"/console/rounds/{round_}/invitations/remind", {}),
+            (f"/console/rounds/{round_}/ceo", {"ceo_link": ""}),
+            (f"/console/rounds/{round_}/import", {})]
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client, world):
+    for url in _get_routes(world.org1, world.round1) + ["/console/", "/console/branding"]:
+        response = client.get(url)
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    for url, data in _manage_routes(world.org1, world.round1):
+        assert client.post(url, data=data).status_code == 302
+
+
+@pytest.mark.parametrize("who", ["c1", "admin", "client1"])
+def test_everyone_sees_what_is_theirs(client, world, who):
+    sign_in(client, getattr(world, who))
+    for url in _get_routes(world.org1, world.round1):
+        response = client.get(url)
+        assert response.status_code == 200, (who, url, response.status_code)
+    home = client.get("/console/").get_data(as_text=True)
+    assert "Org One" in home
+    assert ("Org Two" in home) == (who == "admin")
+
+
+@pytest.mark.parametrize("who", ["c1", "client1"])
+def test_nobody_sees_another_consultants_or_clients_objects(client, world, who):
+    sign_in(client, getattr(world, who))
+    for url in _get_routes(world.org2, world.round2):
+        response = client.get(url)
+        assert response.status_code == 404, (who, url)
+        assert "Org Two" not in response.get_data(as_text=True)
+    for url, data in _manage_routes(world.org2, world.round2):
+        response = client.post(url, data=data)
+        assert response.status_code == 404, (who, url)
+
+
+def test_a_client_user_reads_but_never_changes(client, world, app):
+    sign_in(client, world.client1)
+    for url, data in _manage_routes(world.org1, world.round1):
+        response = client.post(url, data=data)
+        assert response.status_code == 403, url
+        assert "Not available to your account" in response.get_data(as_text=True)
+    assert client.get("/console/branding").status_code == 403
+    from assess.extensions import db
+    from assess.models import Organisation
+
+    with app.app_context():
+        assert db.session.scalar(sa.select(Organisation.name).filter_by(
+            public_id=world.org1)) == "Org One"
+
+
+def test_ids_in_urls_are_random_not_sequential(client, world):
+    sign_in(client, world.c1)
+    assert re.fullmatch(r"[A-Za-z0-9_-]{12}", world.round1)
+    assert client.get(f"/console/rounds/{world.round1_id}").status_code == 404
+    assert client.get("/console/rounds/" + "x" * 300).status_code == 404
+
+
+def _new_round(client, org, **fields):
+    data = {"title": "Spring round", "questionnaire": "web-team@1",
+            "opens_on": "2026-01-01", "closes_on": "", "min_group_size": "3",
+            "teams": "East: 4\nWest: 3", "access_mode": "both"} | fields
+    return client.post(f"/console/clients/{org}/rounds/new", data=data)
+
+
+def test_create_a_client_and_a_round_and_show_its_link_again(client, world, app):
+    sign_in(client, world.c1)
+    made = client.post("/console/clients", data={"name": "Fresh Client"})
+    assert made.status_code == 302
+    org = made.headers["Location"].rsplit("/", 1)[-1]
+    created = _new_round(client, org)
+    assert created.status_code == 302, created.get_data(as_text=True)[:500]
+    page = client.get(created.headers["Location"]).get_data(as_text=True)
+    link = re.search(r'id="share-link"[^>]*value="([^"]+)"', page) or re.search(
+        r'value="([^"]+)"[^>]*id="share-link"', page)
+    assert link, page[:2000]
+    again = client.get(created.headers["Location"]).get_data(as_text=True)
+    assert link.group(1) in again  # the same link, shown again
+    survey = client.get(link.group(1))
+    assert survey.status_code == 200 and "Fresh Client" in survey.get_data(as_text=True)
+    qr = client.get(created.headers["Location"] + "/qr.svg")
+    assert qr.status_code == 200 and qr.data.startswith(b"<svg")
+    from assess.extensions import db
+    from assess.models import Round
+
+    with app.app_context():
+        stored = db.session.scalar(sa.select(Round).filter_by(title="Spring round"))
+        assert stored.headcounts == {"East": 4, "West": 3}
+        token = link.group(1).rsplit("/", 1)[-1]
+        assert token not in repr([getattr(stored, c.key) for c in Round.__table__.columns])
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"min_group_size": "2"}, "at least 3"),
+    ({"title": ""}, "Round name"),
+    ({"teams": "East: 4\nEast: 2"}, "listed twice"),
+    ({"opens_on": "2026-05-01", "closes_on": "2026-04-01"}, "after the opening date"),
+    ({"questionnaire": "nope@9"}, "Questionnaire"),
+    ({"teams": "East\x00: 4"}, "cannot be shown"),
+])
+def test_bad_round_forms_are_refused_and_nothing_stored(client, world, app, fields, message):
+    sign_in(client, world.c1)
+    response = _new_round(client, world.org1, **fields)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    from assess.extensions import db
+    from assess.models import Round
+
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Round)) == 2
+
+
+def test_round_state_changes(client, world, app):
+    sign_in(client, world.c1)
+    base = f"/console/rounds/{world.round1}/state"
+    assert client.post(f"{base}/close").status_code == 302
+    assert client.get(f"/s/{world.link1}").status_code == 410
+    assert client.post(f"{base}/reopen", data={"until": "2099-01-01"}).status_code == 302
+    assert client.get(f"/s/{world.link1}").status_code == 200
+    assert client.post(f"{base}/extend", data={"until": "2000-01-01"}).status_code == 400
+    assert client.post(f"{base}/explode").status_code == 400
+
+
+def test_progress_hides_counts_under_k_and_skips_near_empty_answers(client, world, app,
+                                                                   complete, start):
+    sign_in(client, world.c1)
+    complete(f"/s/{world.link1}", team="West")
+    token = start(f"/s/{world.link1}", team="West")
+    client.post(f"/r/{token}/section/1", data={"tm_why_us": "4", "action": "next"})
+    assert client.post(f"/r/{token}/review").status_code == 302  # sent almost empty
+    page = client.get(f"/console/rounds/{world.round1}").get_data(as_text=True)
+    rates = page.split('id="team-rates"')[1].split("</table>")[0]
+    assert "East" in rates and "West" in rates
+    west = rates.split("West")[1].split("</tr>")[0]
+    assert "fewer than 3" in west  # one answer from West: not shown
+    assert "near-empty" in page or "not counted" in page
+
+
+def test_results_change_only_in_steps_of_k(client, world, app, complete):
+    """Two views of the same round taken one answer apart are identical: the results
+    (and exports) move only when k more answers arrived."""
+    sign_in(client, world.c1)
+    before = client.get(f"/console/rounds/{world.round1}/scores.json").get_json()
+    complete(f"/s/{world.link1}")
+    after = client.get(f"/console/rounds/{world.round1}/scores.json").get_json()
+    assert after == before and after["respondents"] == 3
+    csv_before = client.get(f"/console/rounds/{world.round1}/answers.csv").data
+    complete(f"/s/{world.link1}")
+    assert client.get(f"/console/rounds/{world.round1}/answers.csv").data == csv_before
+    page = client.get(f"/console/rounds/{world.round1}").get_data(as_text=True)
+    assert "2 answers will join the results" in page
+    complete(f"/s/{world.link1}")
+    assert client.get(f"/console/rounds/{world.round1}/scores.json").get_json()[
+        "respondents"] == 6
+
+
+def test_downloads_refused_under_k(client, world, make_round, app, complete):
+    sign_in(client, world.c1)
+    from assess.extensions import db
+    from assess.models import Account, Organisation, Round
+
+    small = make_round(min_group_size=3)
+    complete(f"/s/{small.link}")
+    with app.app_context():
+        org = db.session.get(Round, small.id).organisation
+        org.consultant_id = db.session.scalar(sa.select(Account.id).filter_by(email=world.c1))
+        db.session.commit()
+        del Organisation
+    for suffix in ("report.pdf", "answers.csv", "answers.xlsx", "scores.json"):
+        response = client.get(f"/console/rounds/{small.public_id}/{suffix}")
+        assert response.status_code == 409, suffix
+        assert "anonymity threshold" in response.get_data(as_text=True)
+    page = client.get(f"/console/rounds/{small.public_id}/results").get_data(as_text=True)
+    assert 'id="not-ready"' in page
+
+
+def test_the_pdf_is_rendered_once_per_state(client, world, app, monkeypatch):
+    from assess.console import reports
+
+    sign_in(client, world.c1)
+    calls = []
+    original = reports.render
+    monkeypatch.setattr(reports, "render", lambda *a, **k: calls.append(1) or original(*a, **k))
+    first = client.get(f"/console/rounds/{world.round1}/report.pdf")
+    second = client.get(f"/console/rounds/{world.round1}/report.pdf")
+    assert first.data == second.data and first.data.startswith(b"%PDF") and len(calls) == 1
+    client.post("/console/branding", data={"brand_name": "New Brand", "brand_colour": "",
+                                           "brand_contact": ""})
+    client.get(f"/console/rounds/{world.round1}/report.pdf")
+    assert len(calls) == 2  # the branding changed: a new state
+
+
+def test_invitation_links_download_work_and_revoke(client, world, app):
+    sign_in(client, world.c1)
+    base = f"/console/rounds/{world.round1}"
+    assert client.post(f"{base}/invitations", data={"count": "3"}).status_code == 302
+    table = list(csv.DictReader(io.StringIO(client.get(f"{base}/invitations.csv")
+                                            .get_data(as_text=True))))
+    assert len(table) == 3
+    links = [row["link"] for row in table]
+    assert client.get(links[0]).status_code == 200
+    client.post(f"{base}/invitations/{table[1]['invitation']}/revoke")
+    assert client.get(links[1]).status_code == 404
+    again = list(csv.DictReader(io.StringIO(client.get(f"{base}/invitations.csv")
+                                            .get_data(as_text=True))))
+    assert [row["link"] for row in again] == [links[0], links[2]]
+    assert client.post(f"{base}/invitations", data={"count": "0"}).status_code == 400
+
+
+@pytest.fixture
+def smtp_server():
+    from aiosmtpd.controller import Controller
+
+    class Inbox:
+        def __init__(self):
+            self.messages = []
+
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd)
+            self.messages.append((envelope.rcpt_tos, envelope.content.decode()))
+            return "250 OK"
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port, inbox
+    finally:
+        controller.stop()
+
+
+def test_invitations_by_mail_and_reminders_only_to_unused(app_factory, world, smtp_server,
+                                                          make_round):
+    port, inbox = smtp_server
+    mailing = app_factory(MAIL_SERVER="127.0.0.1", MAIL_PORT=port,
+                          MAIL_SENDER="survey@example.com")
+    client = mailing.test_client()
+    sign_in(client, world.c1)
+    base = f"/console/rounds/{world.round1}"
+    sent = client.post(f"{base}/invitations/send",
+                       data={"addresses": "a@x.example, b@x.example\nA@x.example"})
+    assert sent.status_code == 302
+    assert sorted(m[0][0] for m in inbox.messages) == ["a@x.example", "b@x.example"]
+    link = re.search(r"http://\S+/i/\S+", inbox.messages[0][1]).group(0)
+    assert client.get(link.replace("http://survey.test", "")).status_code == 200
+    bad = client.post(f"{base}/invitations/send", data={"addresses": "not an address"})
+    assert bad.status_code == 400 and "not an email address" in bad.get_data(as_text=True)
+    from assess.extensions import db
+    from assess.models import Invitation
+
+    with mailing.app_context():
+        first = db.session.scalar(sa.select(Invitation).filter_by(email="a@x.example"))
+        first.used = True
+        db.session.commit()
+    inbox.messages.clear()
+    assert client.post(f"{base}/invitations/remind").status_code == 302
+    assert [m[0][0] for m in inbox.messages] == ["b@x.example"]
+    assert link.rsplit("/", 1)[-1] not in inbox.messages[0][1]  # b's own link, not a's
+
+
+def test_import_shows_line_and_column_and_stores_nothing(client, world, app):
+    sign_in(client, world.c1)
+    base = f"/console/rounds/{world.round1}"
+    bad = b"role,tm_customers\nrep,4\nrep,9\n"
+    response = client.post(f"{base}/import", data={"answers": (io.BytesIO(bad), "a.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "line 3" in text and "tm_customers" in text and "Nothing was imported" in text
+    good = b"role,tm_customers\n" + b"rep,4\n" * 3
+    response = client.post(f"{base}/import", data={"answers": (io.BytesIO(good), "a.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert client.get(f"{base}/scores.json").get_json()["respondents"] == 6
+
+
+def _png(size=(40, 20)):
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "red").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("upload", "message"), [
+    (b"<svg onload=alert(1)></svg>", "must be a PNG or JPEG"),
+    (b"\x89PNG\r\n\x1a\nnot really a png", "could not be read"),
+    (b"\x89PNG\r\n\x1a\n" + b"0" * 5000, "larger than 1 MB"),
+])
+def test_logos_are_checked_by_content(client, world, upload, message, monkeypatch):
+    from assess.console import branding
+
+    monkeypatch.setattr(branding, "LOGO_MAX_BYTES", 4096)  # small uploads: no temp files
+    sign_in(client, world.c1)
+    response = client.post("/console/branding", data={
+        "brand_name": "X", "logo": (io.BytesIO(upload), "logo.png")},
+        content_type="multipart/form-data")
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+
+
+def test_a_logo_is_re_encoded(client, world, app):
+    sign_in(client, world.c1)
+    response = client.post("/console/branding", data={
+        "brand_name": "Northwind", "brand_colour": "#123456", "brand_contact": "Jo · jo@x",
+        "logo": (io.BytesIO(_png((1200, 300))), "logo.png")},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    from PIL import Image
+
+    logo = client.get("/console/branding/logo.png").data
+    with Image.open(io.BytesIO(logo)) as image:
+        assert image.format == "PNG" and image.size[0] <= 600 and image.size[1] <= 200
