@@ -87,6 +87,11 @@ def _defaults(app: Flask) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,  # a respondent may take an hour on one page
         "VERIFY_QUESTIONNAIRES": True,
         "DEV_SECRET_FILE": False,
+        # The CEO's path from the quick check to a team survey: on a self-serve
+        # installation the CEO opens an account and a first round; otherwise the request
+        # goes to LEAD_CONSULTANT (an email; default: the only consultant, or the admins).
+        "SELF_SERVE": False,
+        "LEAD_CONSULTANT": "",
     }
 
 

@@ -14,3 +14,16 @@ def authenticate(email: str, password: str) -> Account | None:
     if consultant is None or not consultant.check_password(password):
         return None
     return consultant
+
+
+PASSWORD_MIN = 12
+
+
+def check_password_policy(password: str, email: str) -> None:
+    """At least 12 characters and not the email address (BadForm otherwise)."""
+    from ..errors import BadForm
+
+    if len(password or "") < PASSWORD_MIN:
+        raise BadForm(f"Please choose a password of at least {PASSWORD_MIN} characters.")
+    if password.strip().lower() == (email or "").strip().lower():
+        raise BadForm("Please choose a password that is not your email address.")

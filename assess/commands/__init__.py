@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from .data import backup, import_command
 from .demo import demo
+from .engagement import clients, invitations_group, rounds
 from .export import export
 from .questionnaires import questionnaires
 from .report import report, report_batch
@@ -25,7 +26,8 @@ if TYPE_CHECKING:
     from flask import Flask
 
 OFFLINE = (score, sample, questionnaires, report, report_batch)
-ALL = (*OFFLINE, serve, demo, export, import_command, backup)
+ALL = (*OFFLINE, serve, demo, export, import_command, backup, clients, rounds,
+       invitations_group)
 
 
 def register(app: Flask) -> None:

@@ -16,12 +16,17 @@ from ..models import Account, Organisation, Round
 MANAGERS = ("admin", "consultant")
 
 
-def can_manage(account: Account) -> bool:
-    return account.role in MANAGERS
+def can_manage(account: Account, org: Organisation | None = None) -> bool:
+    """Admins and consultants run rounds; a client user runs their own organisation's
+    only when it has no consultant (a CEO who signed up on a self-serve installation)."""
+    if account.role in MANAGERS:
+        return True
+    return (org is not None and org.consultant_id is None
+            and org.id == account.organisation_id)
 
 
-def require_manager(account: Account) -> None:
-    if not can_manage(account):
+def require_manager(account: Account, org: Organisation | None = None) -> None:
+    if not can_manage(account, org):
         raise Forbidden("Your account can read this organisation's results; its consultant "
                         "runs the rounds.")
 
@@ -42,7 +47,7 @@ def organisation_for(account: Account, public_id: str, *, manage: bool = False
     if org is None:
         raise NotFound("There is no such client in your console.")
     if manage:
-        require_manager(account)
+        require_manager(account, org)
     return org
 
 
@@ -52,7 +57,7 @@ def round_for(account: Account, public_id: str, *, manage: bool = False) -> Roun
     if round_ is None:
         raise NotFound("There is no such round in your console.")
     if manage:
-        require_manager(account)
+        require_manager(account, round_.organisation)
     return round_
 
 

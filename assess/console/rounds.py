@@ -184,3 +184,32 @@ def default_opens_on() -> date:
 
 def default_closes_on() -> date:
     return utcnow().date() + timedelta(days=14)
+
+
+def start_from_lead(account: Account, lead_public_id: str) -> Round:
+    """A CEO's request becomes a client and a first round (open for two weeks), with the
+    CEO's quick result set against the team."""
+    from flask import current_app
+
+    from ..errors import NotFound
+    from ..models import Lead
+
+    query = sa.select(Lead).where(Lead.public_id == lead_public_id[:16],
+                                  Lead.handled_at.is_(None))
+    if account.role != "admin":
+        query = query.where(Lead.consultant_id == account.id)
+    lead = db.session.scalar(query)
+    if lead is None:
+        raise NotFound("There is no such request waiting in your console.")
+    org = Organisation(name=clean_name(lead.company, "client"), consultant_id=account.id)
+    q = questionnaire_store.get(current_app.config["TEAM_QUESTIONNAIRE"])
+    now = utcnow()
+    round_ = Round(organisation=org, questionnaire=questionnaire_store.record(q),
+                   title="Team survey", opens_at=now, closes_at=now + timedelta(days=14),
+                   min_group_size=q.min_group_size, access_mode="both", status="open",
+                   ceo_result_id=lead.quick_result_id)
+    links.give_round_link(round_)
+    lead.handled_at = now
+    db.session.add_all([org, round_])
+    db.session.commit()
+    return round_

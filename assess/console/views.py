@@ -33,7 +33,7 @@ def _signed_in() -> None:
 @bp.context_processor
 def _common() -> dict:
     return {"logout_form": LogoutForm(), "action_form": forms.ActionForm(),
-            "manager": access.can_manage(current_user)}
+            "manager": access.can_manage(current_user, current_user.organisation)}
 
 
 def _done(endpoint: str, message: str, **values: str) -> Response:
@@ -61,6 +61,15 @@ def create_client():
     _valid(form)
     org = ops.create_client(current_user, form.name.data or "")
     return _done("console.client", f"Client “{org.name}” created.", public_id=org.public_id)
+
+
+@bp.post("/leads/<public_id>/start")
+def start_lead(public_id: str):
+    access.require_manager(current_user)
+    _valid(forms.ActionForm())
+    round_ = ops.start_from_lead(current_user, public_id)
+    return _done("console.round", "Client and round created from the request; the CEO's "
+                 "quick result is attached.", public_id=round_.public_id)
 
 
 @bp.get("/clients/<public_id>")

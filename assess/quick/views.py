@@ -87,6 +87,30 @@ def result(token: str):
                            url=url_for(".result", token=token, _external=True))
 
 
+@bp.route("/result/<token>/team", methods=["GET", "POST"])
+def team(token: str):
+    """Run this with my team: a self-serve start, or a request to the consultant."""
+    from flask_login import login_user
+
+    from . import team as path
+    from .forms import SelfServeForm, TeamRequestForm
+
+    row = ops.find(token)
+    self_serve = current_app.config["SELF_SERVE"]
+    form = SelfServeForm() if self_serve else TeamRequestForm()
+    if form.validate_on_submit():
+        if self_serve:
+            account, round_ = path.start_self_serve(row, form.name.data, form.email.data,
+                                                    form.company.data, form.password.data)
+            login_user(account)
+            return redirect(url_for("console.round", public_id=round_.public_id))
+        path.request_team_survey(row, form.name.data, form.email.data, form.company.data,
+                                 form.team_size.data)
+        return render_template("quick/team_sent.html", token=token)
+    return render_template("quick/team.html", form=form, token=token,
+                           self_serve=self_serve), (400 if form.errors else 200)
+
+
 @bp.get("/result/<token>/report.pdf")
 def report(token: str):
     from ..report import build_quick_report

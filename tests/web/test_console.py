@@ -399,3 +399,67 @@ def test_a_logo_is_re_encoded(client, world, app):
     logo = client.get("/console/branding/logo.png").data
     with Image.open(io.BytesIO(logo)) as image:
         assert image.format == "PNG" and image.size[0] <= 600 and image.size[1] <= 200
+
+
+def _quick_token(client) -> str:
+    from .test_web_quick import finish
+
+    return finish(client).rsplit("/", 1)[-1]
+
+
+def test_a_ceo_asks_the_consultant_and_the_round_carries_their_view(app, client, complete):
+    from assess.extensions import db
+    from assess.models import Lead, Round
+
+    with app.app_context():
+        _account("only@consult.example", "consultant")
+        db.session.commit()
+    token = _quick_token(client)
+    assert f"/quick/result/{token}/team" in client.get(f"/quick/result/{token}").get_data(
+        as_text=True)
+    bad = client.post(f"/quick/result/{token}/team", data={"name": "Ann", "email": "x",
+                                                            "company": "Acme"})
+    assert bad.status_code == 400
+    sent = client.post(f"/quick/result/{token}/team", data={
+        "name": "Ann Chief", "email": "ann@acme.example", "company": "Acme Ltd",
+        "team_size": "25"})
+    assert sent.status_code == 200 and "on its way" in sent.get_data(as_text=True)
+    sign_in(client, "only@consult.example")
+    home = client.get("/console/").get_data(as_text=True)
+    assert "Acme Ltd" in home and "ann@acme.example" in home
+    with app.app_context():
+        lead = db.session.scalar(sa.select(Lead))
+        lead_id = lead.public_id
+    started = client.post(f"/console/leads/{lead_id}/start")
+    assert started.status_code == 302
+    with app.app_context():
+        round_ = db.session.scalar(sa.select(Round).where(Round.title == "Team survey"))
+        assert round_.ceo_result_id is not None and round_.organisation.name == "Acme Ltd"
+        public_id, link = round_.public_id, None
+    page = client.get(f"/console/rounds/{public_id}").get_data(as_text=True)
+    link = re.search(r'value="(http://[^"]+/s/[^"]+)"', page).group(1)
+    for _ in range(3):
+        complete(link.replace("http://survey.test", ""))
+    results = client.get(f"/console/rounds/{public_id}/results").get_data(as_text=True)
+    assert "The CEO&#39;s own view vs. the team" in results or \
+        "The CEO's own view vs. the team" in results
+    assert client.post(f"/console/leads/{lead_id}/start").status_code == 404  # handled
+
+
+def test_self_serve_ceo_opens_an_account_and_runs_their_round(app_factory):
+    serving = app_factory(SELF_SERVE=True)
+    client = serving.test_client()
+    token = _quick_token(client)
+    weak = client.post(f"/quick/result/{token}/team", data={
+        "name": "Bo", "email": "bo@self.example", "company": "Self Co", "password": "short"})
+    assert weak.status_code == 400 and "at least 12" in weak.get_data(as_text=True)
+    made = client.post(f"/quick/result/{token}/team", data={
+        "name": "Bo", "email": "bo@self.example", "company": "Self Co",
+        "password": PASSWORD})
+    assert made.status_code == 302 and "/console/rounds/" in made.headers["Location"]
+    page = client.get(made.headers["Location"]).get_data(as_text=True)
+    assert 'id="share-link"' in page and 'id="close-round"' in page  # they run it
+    assert client.post(made.headers["Location"] + "/state/close").status_code == 302
+    taken = client.post(f"/quick/result/{token}/team", data={
+        "name": "Bo", "email": "bo@self.example", "company": "Other", "password": PASSWORD})
+    assert taken.status_code == 400 and "already an account" in taken.get_data(as_text=True)
