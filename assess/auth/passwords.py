@@ -98,7 +98,7 @@ def problems(password: str, email: str = "") -> list[str]:
         return ["Your password must not be your email address."]
     if is_common(lowered):
         return ["This password is on lists of common passwords that attackers try first "
-                "(digits or symbols added around it do not help). Choose another one."]
+                "(adding digits or symbols around one does not help). Choose another one."]
     if is_predictable(lowered):
         return ["This password is too easy to guess: it repeats a few characters or "
                 "follows a run of the keyboard or the alphabet. Choose another one."]
