@@ -16,9 +16,10 @@ setup(
     packages=CODE + TEMPLATES,
     package_dir={"assess.templates": "templates"},
     package_data={
+        "assess.auth": ["common-passwords.txt"],
         "assess.migrations": ["README", "alembic.ini", "script.py.mako"],
         "assess.static": ["*"],
-        "assess.templates": ["*.html", "*/*.html", "*/*.css"],
+        "assess.templates": ["*.html", "*/*.html", "*/*.css", "*/*.txt"],
         "questionnaires": ["*/*.yaml"],
     },
 )

@@ -68,6 +68,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _defaults(app: Flask) -> dict[str, Any]:
+    from .limiter_storage import file_uri
+
     return {
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(app.instance_path) / 'assess.sqlite'}",
         "QUESTIONNAIRES_ROOT": _published_questionnaires(),
@@ -76,14 +78,37 @@ def _defaults(app: Flask) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "MAX_FORM_MEMORY_SIZE": 64 * 1024,
         "TEXT_ANSWER_MAX": 2000,
-        "RATELIMIT_STORAGE_URI": "memory://",
+        # Shared by every worker process on this machine (a SQLite file beside the
+        # database); several machines share `redis://...` instead.
+        "RATELIMIT_STORAGE_URI": file_uri(Path(app.instance_path) / "ratelimits.sqlite"),
         # Generous: a whole team behind one office address opens the link at once;
         # tokens carry 128+ bits, so the limit is against floods, not guessing.
         "RATELIMIT_ENTRY": "300 per minute",
+        # Sign-in attempts per client address, and per email address typed (known or not).
+        "RATELIMIT_LOGIN_ADDRESS": "30 per 15 minutes",
+        "RATELIMIT_LOGIN_ACCOUNT": "10 per 15 minutes",
+        "RATELIMIT_RESET": "5 per hour",  # reset mails asked for, per address and per email
+        "LOGIN_LOCK_AFTER": 5,  # failed sign-ins in a row that lock an account ...
+        "LOGIN_LOCK_MINUTES": 15,  # ... for this long
         "PROXY_FIX": 0,  # number of trusted reverse proxies in front (X-Forwarded-For)
         "RATELIMIT_HEADERS_ENABLED": False,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        "INSECURE_COOKIES": False,  # 1: no Secure flag outside development (plain-HTTP hosting)
+        "SESSION_IDLE_MINUTES": 30,
+        "SESSION_MAX_HOURS": 12,
+        "REMEMBER_COOKIE_HTTPONLY": True,  # never set: sessions without sign-in times end
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "HSTS": "max-age=31536000",  # Strict-Transport-Security on HTTPS responses; "" for none
+        "BASE_URL": None,  # e.g. https://assess.example.com: links in mails are built on it
+        "MAIL_SERVER": None,  # no server: no mail; links are shown on screen
+        "MAIL_PORT": 25,
+        "MAIL_SENDER": None,
+        "MAIL_USE_TLS": False,  # STARTTLS
+        "MAIL_USE_SSL": False,  # TLS from the first byte (port 465)
+        "MAIL_USERNAME": None,
+        "MAIL_PASSWORD": None,
+        "MAIL_TIMEOUT": 10,
         "WTF_CSRF_TIME_LIMIT": None,  # a respondent may take an hour on one page
         "VERIFY_QUESTIONNAIRES": True,
         "DEV_SECRET_FILE": False,
@@ -112,6 +137,16 @@ def _finish_config(app: Flask) -> None:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,  # type: ignore
                                 x_host=proxies)
+
+    from .mail import check_config
+
+    if problem := check_config(app.config):
+        raise ConfigError(problem)
+    # Session cookies only over HTTPS, except in tests, debugging and `assess serve`
+    # (plain http://127.0.0.1), or where ASSESS_INSECURE_COOKIES says the site is plain HTTP.
+    development = app.testing or app.debug or app.config["DEV_SECRET_FILE"]
+    secure = not (development or app.config["INSECURE_COOKIES"])
+    app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = secure
 
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
@@ -159,9 +194,11 @@ def register_extensions(app: Flask) -> None:
         """`public_id.session_version`: a session of an older version has ended."""
         import sqlalchemy as sa
 
+        from .auth.sessions import has_times
+
         public_id, _, version = session_id.partition(".")
-        if not version.isdigit() or len(public_id) > 16:
-            return None
+        if not version.isdigit() or len(public_id) > 16 or not has_times():
+            return None  # no sign-in times: a remember-me cookie, which the app never sets
         account = db.session.scalar(sa.select(models.Account).filter_by(public_id=public_id))
         if account is None or not account.active or account.session_version != int(version):
             return None
@@ -202,8 +239,12 @@ def _fmt(value: Any, style: str = "score") -> str:
 
 
 def register_headers(app: Flask) -> None:
+    from flask import request
+
     @app.after_request
     def _headers(response: Any) -> Any:
+        if request.is_secure and app.config["HSTS"]:
+            response.headers.setdefault("Strict-Transport-Security", app.config["HSTS"])
         # Tokens live in URLs: never leak them to another site, never frame the pages.
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -7,6 +7,10 @@ package that is still being built. Flask-Migrate is the exception: it imports Al
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
+from flask import current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -14,6 +18,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from . import limiter_storage  # noqa: F401  (registers the embedded assess+sqlite:// storage)
 
 
 class Base(DeclarativeBase):
@@ -30,5 +36,18 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 csrf = CSRFProtect()
 login = LoginManager()
-# Keyed by the client address in memory only (never written to the database).
-limiter = Limiter(key_func=get_remote_address)
+
+
+def hashed_key(kind: str, value: str) -> str:
+    """A limiter key that names its client only under the app's secret key: the shared
+    storage (a file, Redis) never holds an address or an email address in clear."""
+    secret = current_app.config["SECRET_KEY"]
+    key = secret.encode("utf-8") if isinstance(secret, str) else secret
+    return hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def address_key() -> str:
+    return hashed_key("address", get_remote_address())
+
+
+limiter = Limiter(key_func=address_key)

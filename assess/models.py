@@ -19,7 +19,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
 
@@ -96,10 +95,9 @@ class Account(UserMixin, db.Model):
         return f"{self.public_id}.{self.session_version}"
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        from .auth.passwords import hash_password
 
-    def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        self.password_hash = hash_password(password)
 
 
 class Organisation(db.Model):

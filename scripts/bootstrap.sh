@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SYSTEM_PACKAGES=(chromium chromium-driver poppler-utils fonts-dejavu-core fonts-liberation
-                 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+                 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+                 redis-server)  # redis-server: the tests of the shared rate-limit storage
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

@@ -1,7 +1,9 @@
 """Fixtures for the web app: an app on a fresh, migrated database per test.
 
 Every test that uses `app` runs twice: on SQLite and on a real PostgreSQL server that
-this file starts once per session with initdb/pg_ctl in a temporary folder. The schema
+this file starts once per session with initdb/pg_ctl in a temporary folder. Tests of the
+shared rate-limit storage get a real redis-server, and mail tests a real SMTP server
+(aiosmtpd), both on free ports. The schema
 comes from the Alembic migrations, built once per backend into a template and copied for
 each test (a file copy for SQLite, CREATE DATABASE ... TEMPLATE for PostgreSQL).
 """
@@ -14,8 +16,9 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
@@ -81,6 +84,116 @@ def pg_server() -> Iterator[PgServer]:
         subprocess.run(_as_postgres([pg_ctl, "-D", data, "-m", "immediate", "stop"]),
                        capture_output=True)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- Redis, SMTP
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[str]:
+    """A real redis-server on a free port, in memory only; yields its URL."""
+    exe = shutil.which("redis-server")
+    if not exe:
+        pytest.fail("redis-server is not on PATH: install it (scripts/bootstrap.sh does) to "
+                    "test the shared rate-limit storage", pytrace=False)
+    import redis
+
+    folder = tempfile.mkdtemp(prefix="assess-redis-")
+    port = _free_port()
+    process = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1",
+                                "--save", "", "--appendonly", "no", "--dir", folder],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    try:
+        for _ in range(200):
+            try:
+                if client.ping():
+                    break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        else:
+            pytest.fail("redis-server did not start", pytrace=False)
+        yield url
+    finally:
+        client.close()
+        process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def redis_url(redis_server: str) -> str:
+    """The Redis server, emptied for this test."""
+    import redis
+
+    with redis.Redis.from_url(redis_server) as client:
+        client.flushall()
+    return redis_server
+
+
+@dataclass
+class Inbox:
+    """What a real SMTP server (aiosmtpd) received: parsed messages and envelopes."""
+
+    host: str
+    port: int
+    messages: list = field(default_factory=list)
+    recipients: list = field(default_factory=list)
+    authenticated: list = field(default_factory=list)  # per message: did the client AUTH?
+
+    async def handle_DATA(self, _server, session, envelope) -> str:  # noqa: N802
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        self.recipients.append(list(envelope.rcpt_tos))
+        self.authenticated.append(bool(session.authenticated))
+        return "250 OK"
+
+    def wait(self, count: int = 1, timeout: float = 10) -> list:
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert len(self.messages) >= count, f"{len(self.messages)} of {count} mails arrived"
+        return self.messages
+
+    def config(self, **more: object) -> dict[str, object]:
+        return {"MAIL_SERVER": self.host, "MAIL_PORT": self.port,
+                "MAIL_SENDER": "assess@survey.test", "BASE_URL": "https://survey.test"} | more
+
+
+def _start_smtp(credentials: tuple[str, str] | None) -> tuple[Inbox, object]:
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    inbox = Inbox("127.0.0.1", _free_port())
+    options: dict[str, object] = {}
+    if credentials:
+        def authenticate(_server, _session, _envelope, _mechanism, data) -> AuthResult:
+            given = (data.login.decode(), data.password.decode())
+            return AuthResult(success=given == credentials)
+
+        # AUTH offered without TLS (aiosmtpd warns if it were also required: the tests
+        # check `authenticated` instead).
+        options = {"authenticator": authenticate, "auth_require_tls": False}
+    controller = Controller(inbox, hostname=inbox.host, port=inbox.port, **options)
+    controller.start()
+    return inbox, controller
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[Inbox]:
+    inbox, controller = _start_smtp(None)
+    yield inbox
+    controller.stop()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def smtp_server_with_login() -> Iterator[Inbox]:
+    """An SMTP server that accepts AUTH as mailer / mail-secret only."""
+    inbox, controller = _start_smtp(("mailer", "mail-secret"))
+    yield inbox
+    controller.stop()  # type: ignore[attr-defined]
 
 
 # --------------------------------------------------------------------------- databases

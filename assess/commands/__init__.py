@@ -21,12 +21,13 @@ from .questionnaires import questionnaires
 from .report import report, report_batch
 from .score import sample, score
 from .serve import serve
+from .users import users
 
 if TYPE_CHECKING:
     from flask import Flask
 
 OFFLINE = (score, sample, questionnaires, report, report_batch)
-ALL = (*OFFLINE, serve, demo, export, import_command, backup, clients, rounds,
+ALL = (*OFFLINE, serve, demo, export, import_command, backup, users, clients, rounds,
        invitations_group)
 
 

@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import current_app
 
 from ..errors import BadForm, NotFound
 from ..extensions import db
@@ -67,7 +66,9 @@ def parse_addresses(text: str) -> list[str]:
 
 
 def mail_configured() -> bool:
-    return bool(current_app.config.get("MAIL_SERVER"))
+    from .. import mail
+
+    return mail.configured()
 
 
 def invite_addresses(round_: Round, text: str) -> int:
@@ -83,12 +84,8 @@ def invite_addresses(round_: Round, text: str) -> int:
     for invitation in made:
         links.give_invitation_token(invitation)
     db.session.add_all(made)
-    db.session.flush()
-    for invitation in made:
-        _mail(round_, invitation, reminder=False)
-        invitation.sent_on = today()
-    db.session.commit()
-    return len(made)
+    db.session.commit()  # the invitations exist even if the mail server fails midway
+    return _send(round_, made, reminder=False)
 
 
 def remind(round_: Round) -> int:
@@ -98,11 +95,7 @@ def remind(round_: Round) -> int:
     waiting = db.session.scalars(sa.select(Invitation).where(
         Invitation.round_id == round_.id, Invitation.email.is_not(None),
         Invitation.used.is_(False), Invitation.revoked.is_(False))).all()
-    for invitation in waiting:
-        _mail(round_, invitation, reminder=True)
-        invitation.reminded_on = today()
-    db.session.commit()
-    return len(waiting)
+    return _send(round_, list(waiting), reminder=True)
 
 
 def revoke(round_: Round, public_id: str) -> None:
@@ -143,10 +136,34 @@ def links_csv(round_: Round) -> str:
     return buffer.getvalue()
 
 
-def _mail(round_: Round, invitation: Invitation, *, reminder: bool) -> None:
-    from ..mail import send
+def _send(round_: Round, invitations: list[Invitation], *, reminder: bool) -> int:
+    """Mail each invitation; the day is recorded for each one the server accepted. A
+    failure is reported once; the others are still sent (a reminder resends them)."""
+    from ..mail import MailError
 
-    link = links.invitation_link(invitation)
+    sent, failed = 0, 0
+    for invitation in invitations:
+        try:
+            _mail(round_, invitation, reminder=reminder)
+        except MailError:
+            failed += 1
+            continue
+        sent += 1
+        if reminder:
+            invitation.reminded_on = today()
+        else:
+            invitation.sent_on = today()
+    db.session.commit()
+    if failed:
+        raise BadForm(f"The mail server refused {failed} of {len(invitations)} messages "
+                      f"({sent} sent). Try again later, or hand out the links.")
+    return sent
+
+
+def _mail(round_: Round, invitation: Invitation, *, reminder: bool) -> None:
+    from ..mail import external_url, send
+
+    link = external_url("respondent.invitation_link", token=links.invitation_token(invitation))
     organisation = round_.organisation.name
     subject = (f"Reminder: {organisation}'s sales team survey" if reminder
                else f"{organisation}'s sales team survey")

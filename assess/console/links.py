@@ -55,11 +55,16 @@ def give_invitation_token(invitation: Invitation) -> str:
     return token
 
 
-def invitation_link(invitation: Invitation) -> str | None:
+def invitation_token(invitation: Invitation) -> str | None:
     if not invitation.salt:
         return None
     token = _token("invitation", invitation.salt)
-    if hash_token(token) != invitation.token_hash:
+    return token if hash_token(token) == invitation.token_hash else None
+
+
+def invitation_link(invitation: Invitation) -> str | None:
+    token = invitation_token(invitation)
+    if token is None:
         return None
     return url_for("respondent.invitation_link", token=token, _external=True)
 

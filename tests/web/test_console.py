@@ -322,7 +322,7 @@ def test_invitations_by_mail_and_reminders_only_to_unused(app_factory, world, sm
                                                           make_round):
     port, inbox = smtp_server
     mailing = app_factory(MAIL_SERVER="127.0.0.1", MAIL_PORT=port,
-                          MAIL_SENDER="survey@example.com")
+                          MAIL_SENDER="survey@example.com", BASE_URL="http://survey.test")
     client = mailing.test_client()
     sign_in(client, world.c1)
     base = f"/console/rounds/{world.round1}"
