@@ -90,8 +90,7 @@ def result(token: str):
 @bp.route("/result/<token>/team", methods=["GET", "POST"])
 def team(token: str):
     """Run this with my team: a self-serve start, or a request to the consultant."""
-    from flask_login import login_user
-
+    from ..auth import sessions
     from . import team as path
     from .forms import SelfServeForm, TeamRequestForm
 
@@ -102,7 +101,7 @@ def team(token: str):
         if self_serve:
             account, round_ = path.start_self_serve(row, form.name.data, form.email.data,
                                                     form.company.data, form.password.data)
-            login_user(account)
+            sessions.start(account)
             return redirect(url_for("console.round", public_id=round_.public_id))
         path.request_team_survey(row, form.name.data, form.email.data, form.company.data,
                                  form.team_size.data)

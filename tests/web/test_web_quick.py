@@ -44,7 +44,7 @@ def test_result_page(client, rows):
     assert "Target market" in html and "Marketing" in html  # score bars, with text
     assert 'class="rung rung-root"' in html and "Start here" in html  # belief = 25
     assert 'id="root-causes"' in html and 'id="fixes"' in html
-    assert "Run the full team survey" in html
+    assert "Run this with my team" in html
     assert "Download PDF" not in html
     [stored] = rows(QuickResult)
     assert stored.answers == {"c_customers": 4, "c_crm": 2, "c_gap": 12, "c_leads": 3,
