@@ -92,9 +92,11 @@ def section(token: str, number: int):
     if not 1 <= number <= len(ctx.pages):
         abort(404)
     page = ctx.pages[number - 1]
+    from_review = request.args.get("from") == "review"
     values, errors = dict(ctx.draft.answers or {}), {}
     if request.method == "POST" and CsrfForm().validate_on_submit():
-        step = navigate(form_text(request.form, "action") or "next", number, len(ctx.pages))
+        step = navigate(form_text(request.form, "action") or "next", number, len(ctx.pages),
+                        from_review)
         parsed, errors = parse_page(request.form, ctx.q, page.questions,
                                     current_app.config["TEXT_ANSWER_MAX"])
         if not errors:
@@ -105,7 +107,10 @@ def section(token: str, number: int):
         raise BadForm("The form could not be read.")
     return render_template("respondent/section.html", ctx=ctx, page=page, form=CsrfForm(),
                            items=question_views(ctx.q, page.questions, values, errors),
-                           errors=errors), (400 if errors else 200)
+                           errors=errors, from_review=from_review,
+                           action=url_for(".section", token=token, number=number,
+                                          **({"from": "review"} if from_review else {}))
+                           ), (400 if errors else 200)
 
 
 def _destination(token: str, to: str, number: int) -> str:

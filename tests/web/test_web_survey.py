@@ -4,7 +4,26 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
 from assess.models import Draft, Invitation, Response
+
+from .conftest import FULL
+
+
+@pytest.fixture
+def complete_pages(client, start):
+    """Answer every page of the web-team survey as a rep, up to review; returns the token."""
+
+    def go(link: str, role: str = "rep", team: str = "East") -> str:
+        token = start(link, role=role, team=team)
+        for number, data in FULL.items():
+            response = client.post(f"/r/{token}/section/{number}",
+                                   data=data | {"action": "next"})
+            assert response.status_code == 302, response.get_data(as_text=True)[:800]
+        return token
+
+    return go
 
 
 def test_intro_shows_promise_time_and_choices(client, make_round):
@@ -283,3 +302,43 @@ def test_resume_link_expires(app, client, make_round, start):
             expires_on=today() - timedelta(days=1)))
         db.session.commit()
     assert client.get(f"/r/{token}").status_code == 404
+
+
+def test_change_from_review_goes_back_to_review(client, make_round, complete_pages, rows):
+    r = make_round()
+    token = complete_pages(f"/s/{r.link}")
+    review = client.get(f"/r/{token}/review").get_data(as_text=True)
+    assert f'href="/r/{token}/section/2?from=review"' in review
+    page = client.get(f"/r/{token}/section/2?from=review").get_data(as_text=True)
+    assert "Save and return to review" in page and "Save and continue" not in page
+    assert f'action="/r/{token}/section/2?from=review"' in page
+    # The button, and "next" (what Enter in a number box sends): both lead back to review
+    for action in ("review", "next"):
+        done = client.post(f"/r/{token}/section/2?from=review",
+                           data={"be_mission": "1", "ex_process": "2", "action": action})
+        assert done.headers["Location"].endswith(f"/r/{token}/review"), action
+    # Saving for later from there: the resume link reopens review, not section 2
+    saved = client.post(f"/r/{token}/section/2?from=review",
+                        data={"be_mission": "1", "action": "save"})
+    assert saved.headers["Location"].endswith(f"/r/{token}/saved")
+    assert client.get(f"/r/{token}").headers["Location"].endswith(f"/r/{token}/review")
+    # An error keeps the respondent on the "from review" page
+    bad = client.post(f"/r/{token}/section/1?from=review", data={"action": "review"})
+    assert bad.status_code == 400 and "Save and return to review" in bad.get_data(as_text=True)
+    [draft] = rows(Draft)
+    assert draft.answers["be_mission"] == 1 and "ex_process" not in draft.answers
+
+
+def test_navigation_is_one_pure_function():
+    from assess.errors import BadForm
+    from assess.survey.navigation import Step, navigate
+
+    assert navigate("next", 2, 4) == Step("page", 3, 2)
+    assert navigate("next", 4, 4) == Step("end", 4, 4)
+    assert navigate("next", 2, 4, from_review=True) == Step("end", 4, 4)
+    assert navigate("review", 2, 4) == Step("end", 4, 4)
+    assert navigate("back", 2, 4) == Step("page", 1, 0)
+    assert navigate("save", 2, 4) == Step("saved", 2, 1)
+    assert navigate("save", 2, 4, from_review=True) == Step("saved", 2, 4)
+    with pytest.raises(BadForm):
+        navigate("explode", 1, 4)
