@@ -65,13 +65,13 @@ def answer_page(page: Any, choice: int = 4) -> int:
     groups = page.locator("fieldset.likert")
     count = groups.count()
     if count:
-        first = groups.first.locator("input[type=radio]")
+        first = groups.first.locator(".scale input[type=radio]")
         values = [int(v) for v in first.evaluate_all("rs => rs.map(r => r.value)")]
         value = min(max(choice, min(values)), max(values))
-        groups.first.locator(f"input[type=radio][value='{value}']").check()
+        groups.first.locator(f".scale input[type=radio][value='{value}']").check()
         page.evaluate("""choice => {
             for (const fs of [...document.querySelectorAll('fieldset.likert')].slice(1)) {
-                const radios = [...fs.querySelectorAll('input[type=radio]')];
+                const radios = [...fs.querySelectorAll('.scale input[type=radio]')];
                 const values = radios.map(r => Number(r.value));
                 const v = Math.min(Math.max(choice, Math.min(...values)), Math.max(...values));
                 radios.find(r => Number(r.value) === v).checked = true;
