@@ -12,7 +12,7 @@ from ..errors import BadForm
 from ..extensions import limiter
 from ..models import Draft, Invitation, Round
 from ..survey.navigation import navigate
-from ..survey.paging import Page, pages, question_views
+from ..survey.paging import Page, pages, progress, question_views
 from ..survey.paging import review as review_sections
 from ..survey.parsing import CsrfForm, form_text, parse_page
 from . import operations as ops
@@ -108,6 +108,7 @@ def section(token: str, number: int):
     return render_template("respondent/section.html", ctx=ctx, page=page, form=CsrfForm(),
                            items=question_views(ctx.q, page.questions, values, errors),
                            errors=errors, from_review=from_review,
+                           p=progress(ctx.q, ctx.pages, number),
                            action=url_for(".section", token=token, number=number,
                                           **({"from": "review"} if from_review else {}))
                            ), (400 if errors else 200)

@@ -3,6 +3,7 @@ questions and of the review page (templates only loop over these)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -42,6 +43,48 @@ def _pages(q: Questionnaire, role: str | None) -> tuple[Page, ...]:
 
 def questions_up_to(all_pages: tuple[Page, ...], number: int) -> tuple[Question, ...]:
     return tuple(x for page in all_pages[:number] for x in page.questions)
+
+
+def question_count(all_pages: tuple[Page, ...]) -> int:
+    return sum(len(page.questions) for page in all_pages)
+
+
+def longest(q: Questionnaire) -> int:
+    """The most questions any one role is asked (what the questionnaire's minutes are for)."""
+    return max(question_count(pages(q, role)) for role in (None, *q.roles))
+
+
+def minutes_for(q: Questionnaire, questions: int) -> int:
+    """The questionnaire's `minutes`, scaled from its longest role to `questions` and
+    rounded up: a respondent is better told a minute too many than too few."""
+    most = longest(q)
+    if questions <= 0 or most <= 0 or q.minutes <= 0:
+        return 0
+    return max(1, math.ceil(q.minutes * questions / most))
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a respondent is, counted in the questions their role is asked."""
+
+    number: int  # this page
+    pages: int
+    title: str  # this page's section
+    first: int  # 1-based number of this page's first question
+    total: int
+    minutes_left: int
+
+    @property
+    def done(self) -> int:
+        return self.first - 1
+
+
+def progress(q: Questionnaire, all_pages: tuple[Page, ...], number: int) -> Progress:
+    before = question_count(all_pages[:number - 1])
+    total = question_count(all_pages)
+    page = all_pages[number - 1]
+    return Progress(number, len(all_pages), page.section.title, before + 1, total,
+                    minutes_for(q, total - before))
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import pytest
 
 pytestmark = pytest.mark.e2e
 
-PROGRESS = re.compile(r"Section (\d+) of (\d+)")
+PROGRESS = re.compile(r"Question (\d+) of (\d+)(?: · about (\d+) minutes? left)?")
 PAGE_BUDGET = 60 * 1024  # bytes of HTML + CSS for one survey page
 
 
@@ -49,10 +49,12 @@ def assert_no_sideways_scroll(page: Any, viewport: str, where: str) -> None:
 
 
 def progress(page: Any) -> tuple[int, int]:
+    """(this page, pages) of a question page, checking its progress line on the way."""
     text = page.locator(".progress-label").inner_text()
     match = PROGRESS.search(text)
-    assert match, f"no 'Section X of N' on {page.url}: {text!r}"
-    return int(match.group(1)), int(match.group(2))
+    assert match, f"no 'Question X of N · about M minutes left' on {page.url}: {text!r}"
+    box = page.locator("#progress")
+    return int(box.get_attribute("data-page")), int(box.get_attribute("data-pages"))
 
 
 def answer_page(page: Any, choice: int = 4) -> int:

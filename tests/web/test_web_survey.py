@@ -42,7 +42,7 @@ def test_full_flow_stores_exactly_the_answers(client, make_round, start, rows):
     r = make_round()
     token = start(f"/s/{r.link}", role="rep", team="East")
     first = client.get(f"/r/{token}/section/1").get_data(as_text=True)
-    assert "Section 1 of 4" in first
+    assert "Question 1 of 7 · about 2 minutes left" in first and "Your market</h1>" in first
     assert '<fieldset class="question likert' in first and "<legend>" in first
     assert 'name="tm_customers"' in first and 'type="radio"' in first
     assert f"/r/{token}" in first  # the resume link is on every page
@@ -68,7 +68,7 @@ def test_questions_follow_the_role(client, make_round, start):
     r = make_round()
     token = start(f"/s/{r.link}", role="support")
     html = client.get(f"/r/{token}/section/1").get_data(as_text=True)
-    assert "Section 1 of 3" in html  # the reps-only section is skipped
+    assert "Question 1 of 5 ·" in html  # the reps-only questions are not counted
     page2 = client.get(f"/r/{token}/section/2").get_data(as_text=True)
     assert "Tools and timing" in page2 and "be_mission" not in page2
     answer = client.post(f"/r/{token}/section/2", data={"be_mission": "3"})
@@ -342,3 +342,23 @@ def test_navigation_is_one_pure_function():
     assert navigate("save", 2, 4, from_review=True) == Step("saved", 2, 4)
     with pytest.raises(BadForm):
         navigate("explode", 1, 4)
+
+
+def test_progress_counts_the_questions_of_the_role():
+    """'Question 10 of 70 · about 10 minutes left': counted over what this role is asked,
+    minutes scaled from the questionnaire's estimate for its longest role."""
+    from assess.survey.paging import minutes_for, pages, progress
+    from questionnaires import load_ref
+
+    q = load_ref("team-ecosystem@2")
+    rep = pages(q, "rep")
+    first = progress(q, rep, 1)
+    assert (first.first, first.total, first.minutes_left) == (1, 70, 12)
+    second = progress(q, rep, 2)
+    assert (second.first, second.done, second.total) == (10, 9, 70)
+    assert second.minutes_left == 10 and second.title == rep[1].section.title
+    last = progress(q, rep, len(rep))
+    assert last.first == 68 and last.minutes_left == 1
+    support = pages(q, "support")
+    assert progress(q, support, 1).total == 27 and progress(q, support, 1).minutes_left == 5
+    assert minutes_for(q, 0) == 0
