@@ -12,7 +12,7 @@ from ..errors import BadForm
 from ..extensions import limiter
 from ..models import Draft, Invitation, Round
 from ..survey.navigation import navigate
-from ..survey.paging import Page, pages, progress, question_views
+from ..survey.paging import Page, longest, pages, progress, question_count, question_views
 from ..survey.paging import review as review_sections
 from ..survey.parsing import CsrfForm, form_text, parse_page
 from . import operations as ops
@@ -47,9 +47,12 @@ def _intro(round_: Round, invitation: Invitation | None):
         token = ops.start(round_, form.role.data or None,
                           (form.team.data or "").strip() or None, invitation)
         return redirect(url_for(".section", token=token, number=1))
-    return render_template("respondent/intro.html", round=round_,
-                           q=ops.questionnaire_of(round_), form=form,
-                           organisation=round_.organisation.name), (400 if form.errors else 200)
+    q = ops.questionnaire_of(round_)
+    counts = [question_count(pages(q, role)) for role in (None, *q.roles)]
+    return render_template("respondent/intro.html", round=round_, q=q, form=form,
+                           organisation=round_.organisation.name, most=longest(q),
+                           fewest=min(c for c in counts if c) if any(counts) else 0
+                           ), (400 if form.errors else 200)
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,8 @@ def test_intro_shows_promise_time_and_choices(client, make_round):
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "Web test team survey" in html
-    assert "About 2 minutes" in html
+    assert "About 2 minutes · up to 7 questions</strong>, one page per topic" in html
+    assert "(from 5 to 7)" in html
     assert "Anonymous." in html and "at least 3 people" in html
     assert 'name="role"' in html and 'name="team"' in html
     assert 'id="start"' in html
