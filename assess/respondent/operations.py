@@ -1,4 +1,5 @@
-"""State changes of the team survey: start a draft, save a page, submit once.
+"""State changes of the team survey: start a draft, save a page, change role or team,
+submit once.
 
 Each function is one transaction. Submitting deletes the draft and inserts the response
 in the same transaction, keyed by the draft: a second submit (double click, back
@@ -17,7 +18,7 @@ from .. import questionnaire_store
 from ..errors import DraftGone, InvitationUsed, RoundNotOpen, UnknownLink
 from ..extensions import db
 from ..models import DRAFT_DAYS, Draft, Invitation, Response, Round, today
-from ..survey.paging import Page
+from ..survey.paging import Completion, Page
 from ..tokens import hash_token, new_token, plausible
 
 if TYPE_CHECKING:
@@ -107,6 +108,32 @@ def save_page(draft: Draft, question_keys: list[str], values: dict[str, Any],
     draft.section = resume_at
     draft.expires_on = today() + timedelta(days=DRAFT_DAYS)
     db.session.commit()
+
+
+def change_about(draft: Draft, role: str | None, team: str | None, resume_at: int) -> None:
+    """A new role or team, chosen on the review page. Answers to questions the new role
+    is not asked stay in the draft, so changing back restores them; they are not sent."""
+    draft.role = role
+    draft.team = team
+    draft.section = resume_at
+    draft.expires_on = today() + timedelta(days=DRAFT_DAYS)
+    db.session.commit()
+
+
+def send_refusal(missing_required: int, done: Completion, confirmed: bool) -> str | None:
+    """Why a draft may not be sent as it is, or None.
+
+    "missing": a required question has no answer; "empty": nothing is answered, so it
+    would count as a response that says nothing; "unconfirmed": fewer than half of the
+    scored questions are answered and the respondent has not said to send it anyway.
+    """
+    if missing_required:
+        return "missing"
+    if not done.anything:
+        return "empty"
+    if done.under_half and not confirmed:
+        return "unconfirmed"
+    return None
 
 
 def submit(draft_id: int, round_id: int, role: str | None, team: str | None,

@@ -6,13 +6,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from ..errors import BadForm
 from ..extensions import limiter
 from ..models import Draft, Invitation, Round
 from ..survey.navigation import navigate
-from ..survey.paging import Page, longest, pages, progress, question_count, question_views
+from ..survey.paging import (
+    Page,
+    PageChange,
+    completion,
+    longest,
+    pages,
+    progress,
+    question_count,
+    question_views,
+    role_change,
+)
 from ..survey.paging import review as review_sections
 from ..survey.parsing import CsrfForm, form_text, parse_page
 from . import operations as ops
@@ -135,14 +145,67 @@ def review(token: str):
     if request.method == "POST" and ops.draft_by_token(token) is None:
         return redirect(url_for(".thanks"))  # the second of two submits: already stored
     ctx = _draft(token)
+    if request.method == "GET":
+        return _review_page(ctx)
+    if not CsrfForm().validate_on_submit():
+        raise BadForm("The form could not be read.")
     sections = review_sections(ctx.q, ctx.draft.role, ctx.draft.answers or {})
-    missing = sum(s.missing_required for s in sections)
-    if request.method == "POST" and CsrfForm().validate_on_submit() and not missing:
-        ops.submit_draft(ctx.draft, ctx.pages)
-        return redirect(url_for(".thanks"))
-    status = 400 if request.method == "POST" else 200
+    refusal = ops.send_refusal(sum(s.missing_required for s in sections),
+                               completion(ctx.q, ctx.pages, ctx.draft.answers or {}),
+                               confirmed=form_text(request.form, "confirm_few") == "yes")
+    if refusal is not None:
+        return _review_page(ctx, refusal=refusal)
+    ops.submit_draft(ctx.draft, ctx.pages)
+    return redirect(url_for(".thanks"))
+
+
+@bp.post("/r/<token>/about")
+def about(token: str):
+    """Role and team changed on the review page: which questions apply may change."""
+    ctx = _draft(token)
+    form = intro_form(ctx.round.teams)
+    if not form.validate_on_submit():
+        return _review_page(ctx, about_form=form)
+    role, team = form.role.data or None, (form.team.data or "").strip() or None
+    message = _about_message(ctx, role, team, role_change(ctx.q, ctx.draft.role, role))
+    ops.change_about(ctx.draft, role, team, len(pages(ctx.q, role)))
+    flash(message, "ok")
+    return redirect(url_for(".review", token=token))
+
+
+def _about_message(ctx: DraftContext, role: str | None, team: str | None,
+                   change: PageChange) -> str:
+    from questionnaires.vocabulary import ROLE_LABELS
+
+    said = []
+    if role != ctx.draft.role:
+        said.append(f"Your role is now: {ROLE_LABELS.get(role or '', 'not given')}.")
+    if team != ctx.draft.team:
+        said.append(f"Your team is now: {team or 'not given'}.")
+    if not said:
+        return "Nothing changed."
+    if change.added:
+        said.append("New for you: " + ", ".join(change.added) + ".")
+    if change.changed:
+        said.append("Other questions in: " + ", ".join(change.changed) + ".")
+    if change.removed:
+        said.append("No longer asked: " + ", ".join(change.removed)
+                    + " (answers there will not be sent).")
+    if role != ctx.draft.role and not change:
+        said.append("You are asked the same questions as before.")
+    return " ".join(said)
+
+
+def _review_page(ctx: DraftContext, refusal: str | None = None, about_form=None):
+    answers = ctx.draft.answers or {}
+    sections = review_sections(ctx.q, ctx.draft.role, answers)
+    form = about_form or intro_form(ctx.round.teams, {"role": ctx.draft.role or "",
+                                                      "team": ctx.draft.team or ""})
+    status = 400 if refusal or about_form else 200
     return render_template("respondent/review.html", ctx=ctx, sections=sections,
-                           form=CsrfForm(), missing=missing), status
+                           form=CsrfForm(), about=form, refusal=refusal,
+                           done=completion(ctx.q, ctx.pages, answers),
+                           missing=sum(s.missing_required for s in sections)), status
 
 
 @bp.get("/thanks")

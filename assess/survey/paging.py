@@ -159,3 +159,57 @@ def review(q: Questionnaire, role: str | None, answers: dict) -> list[ReviewSect
         missing = sum(1 for x in page.questions if x.required and x.key not in answers)
         out.append(ReviewSection(page.number, page.section.title, rows, missing))
     return out
+
+
+@dataclass(frozen=True)
+class Completion:
+    """How much of what this respondent is asked has an answer ("Don't know" counts: it
+    is a deliberate answer, even though it is not scored)."""
+
+    answered: int  # scored questions answered
+    asked: int  # scored questions asked of this role
+    given: int  # questions answered, free text included
+    total: int  # questions asked, free text included
+
+    @property
+    def anything(self) -> bool:
+        return self.given > 0
+
+    @property
+    def under_half(self) -> bool:
+        return self.answered * 2 < self.asked
+
+
+def completion(q: Questionnaire, all_pages: tuple[Page, ...], answers: dict) -> Completion:
+    asked = [x for page in all_pages for x in page.questions]
+    given = {x.key for x in asked if answers.get(x.key) not in (None, "")}
+    scored = [x for x in asked if q.scale_of(x).scored]
+    return Completion(sum(1 for x in scored if x.key in given), len(scored), len(given),
+                      len(asked))
+
+
+@dataclass(frozen=True)
+class PageChange:
+    """What a new role changes: section titles now asked, no longer asked, or asked with
+    other questions."""
+
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    changed: tuple[str, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.changed)
+
+
+def role_change(q: Questionnaire, old: str | None, new: str | None) -> PageChange:
+    before = {page.section.key: page for page in pages(q, old)}
+    after = {page.section.key: page for page in pages(q, new)}
+
+    def keys(page: Page) -> set[str]:
+        return {x.key for x in page.questions}
+
+    return PageChange(
+        added=tuple(page.section.title for key, page in after.items() if key not in before),
+        removed=tuple(page.section.title for key, page in before.items() if key not in after),
+        changed=tuple(page.section.title for key, page in after.items()
+                      if key in before and keys(page) != keys(before[key])))

@@ -183,8 +183,9 @@ def test_double_submit_stores_one_response(client, make_round, start, rows):
     r = make_round()
     token = start(f"/s/{r.link}")
     client.post(f"/r/{token}/section/1", data={"tm_why_us": "4"})
-    first = client.post(f"/r/{token}/review")
-    second = client.post(f"/r/{token}/review")  # second click / second tab / back button
+    confirmed = {"confirm_few": "yes"}  # 1 of 6 answered: sent only when confirmed
+    first = client.post(f"/r/{token}/review", data=confirmed)
+    second = client.post(f"/r/{token}/review", data=confirmed)  # second click / tab / back
     assert first.headers["Location"].endswith("/thanks")
     assert second.headers["Location"].endswith("/thanks")
     assert len(rows(Response)) == 1
@@ -363,3 +364,124 @@ def test_progress_counts_the_questions_of_the_role():
     support = pages(q, "support")
     assert progress(q, support, 1).total == 27 and progress(q, support, 1).minutes_left == 5
     assert minutes_for(q, 0) == 0
+
+
+# --------------------------------------------------------------------------- sending
+
+
+def test_an_empty_survey_cannot_be_sent(client, make_round, start, rows):
+    r = make_round()
+    token = start(f"/s/{r.link}", role="support")  # support has no required question
+    page = client.get(f"/r/{token}/review").get_data(as_text=True)
+    assert "There is nothing to send yet" in page and 'id="submit"' not in page
+    refused = client.post(f"/r/{token}/review", data={"confirm_few": "yes"})
+    assert refused.status_code == 400
+    assert "nothing to send" in refused.get_data(as_text=True)
+    assert rows(Response) == [] and len(rows(Draft)) == 1
+
+
+def test_fewer_than_half_answered_needs_a_confirmation(client, make_round, start, rows):
+    r = make_round()
+    token = start(f"/s/{r.link}")
+    client.post(f"/r/{token}/section/1", data={"tm_why_us": "4", "tm_customers": "3"})
+    page = client.get(f"/r/{token}/review").get_data(as_text=True)
+    assert "You answered 2 of 7 questions." in page and "You rated 2 of 6 statements" in page
+    assert 'id="few-warning"' in page and 'name="confirm_few" value="yes" required' in page
+    refused = client.post(f"/r/{token}/review")
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "Tick the box" in html and 'role="alert"' in html
+    assert rows(Response) == []
+    sent = client.post(f"/r/{token}/review", data={"confirm_few": "yes"})
+    assert sent.headers["Location"].endswith("/thanks")
+    assert len(rows(Response)) == 1
+
+
+def test_half_answered_is_sent_without_a_question(client, make_round, start, rows):
+    r = make_round()
+    token = start(f"/s/{r.link}")
+    client.post(f"/r/{token}/section/1", data={"tm_why_us": "4", "tm_customers": "3"})
+    client.post(f"/r/{token}/section/3", data={"so_crm": "2"})
+    page = client.get(f"/r/{token}/review").get_data(as_text=True)
+    assert "You answered 3 of 7 questions." in page and "few-warning" not in page
+    assert client.post(f"/r/{token}/review").headers["Location"].endswith("/thanks")
+    assert len(rows(Response)) == 1
+
+
+def test_completion_counts_dont_know_but_not_free_text():
+    from assess.respondent.operations import send_refusal
+    from assess.survey.paging import completion, pages
+    from questionnaires import load_ref
+
+    q = load_ref("team-ecosystem@2")
+    rep = pages(q, "rep")
+    scored = [x.key for page in rep for x in page.questions if q.scale_of(x).scored]
+    text = [x.key for page in rep for x in page.questions if not q.scale_of(x).scored]
+    assert len(scored) == 67
+    empty = completion(q, rep, {})
+    assert (empty.answered, empty.asked, empty.anything) == (0, 67, False)
+    assert (empty.given, empty.total) == (0, 70)
+    assert send_refusal(0, empty, confirmed=True) == "empty"
+    only_text = completion(q, rep, {text[0]: "Less admin."})
+    assert only_text.anything and only_text.answered == 0
+    assert send_refusal(0, only_text, confirmed=False) == "unconfirmed"
+    assert send_refusal(0, only_text, confirmed=True) is None
+    dont_know = completion(q, rep, dict.fromkeys(scored[:34], "dk"))
+    assert dont_know.answered == 34 and not dont_know.under_half
+    assert send_refusal(0, dont_know, confirmed=False) is None
+    assert completion(q, rep, dict.fromkeys(scored[:33], 3)).under_half
+    assert send_refusal(1, dont_know, confirmed=True) == "missing"
+
+
+# --------------------------------------------------------------------------- role and team
+
+
+def test_role_and_team_change_on_the_review_page(client, make_round, complete_pages, rows):
+    r = make_round()
+    token = complete_pages(f"/s/{r.link}", role="rep", team="East")
+    page = client.get(f"/r/{token}/review").get_data(as_text=True)
+    assert f'action="/r/{token}/about"' in page
+    assert '<option selected value="rep">' in page and 'value="East"' in page
+    assert "Your own work" in page
+    changed = client.post(f"/r/{token}/about", data={"role": "support", "team": "West"})
+    assert changed.headers["Location"].endswith(f"/r/{token}/review")
+    page = client.get(f"/r/{token}/review").get_data(as_text=True)
+    assert "Your role is now:" in page
+    assert "Your team is now: West." in page
+    assert "No longer asked: Your own work" in page
+    assert "Your own work" not in page.split("No longer asked")[1].split("</p>")[1]
+    assert client.get(f"/r/{token}").headers["Location"].endswith("/review")
+    # Answers to the questions a support person is not asked stay in the draft...
+    assert rows(Draft)[0].answers["be_mission"] == 2
+    # ...and are not sent
+    assert client.post(f"/r/{token}/review").headers["Location"].endswith("/thanks")
+    [response] = rows(Response)
+    assert response.role == "support" and response.team == "West"
+    assert "be_mission" not in response.answers and "ex_process" not in response.answers
+    assert response.answers["tm_why_us"] == 5
+
+
+def test_changing_the_role_back_restores_answers(client, make_round, complete_pages, rows):
+    r = make_round()
+    token = complete_pages(f"/s/{r.link}")
+    client.post(f"/r/{token}/about", data={"role": "support", "team": "East"})
+    client.post(f"/r/{token}/about", data={"role": "rep", "team": "East"})
+    page = client.get(f"/r/{token}/review").get_data(as_text=True)
+    assert "New for you: Your own work." in page
+    assert "I believe in what we sell." in page and "Disagree (2)" in page
+    assert client.post(f"/r/{token}/review").status_code == 302
+    assert rows(Response)[0].answers["be_mission"] == 2
+
+
+def test_role_form_is_checked_and_offers_the_round_teams(client, make_round, start, rows):
+    r = make_round(teams=["North", "South"])
+    token = start(f"/s/{r.link}", role="rep", team="North")
+    page = client.get(f"/r/{token}/review").get_data(as_text=True)
+    assert '<option selected value="North">' in page
+    for data in ({"role": "boss"}, {"role": "rep", "team": "Elsewhere"}):
+        refused = client.post(f"/r/{token}/about", data=data)
+        assert refused.status_code == 400, data
+        assert "<details class=\"about\" open>" in refused.get_data(as_text=True)
+    assert rows(Draft)[0].role == "rep" and rows(Draft)[0].team == "North"
+    same = client.post(f"/r/{token}/about", data={"role": "rep", "team": "North"})
+    assert same.status_code == 302
+    assert "Nothing changed." in client.get(f"/r/{token}/review").get_data(as_text=True)
