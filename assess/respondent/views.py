@@ -1,5 +1,6 @@
 """The anonymous team survey: link or invitation -> intro -> one page per section ->
-review -> thank you. Every page after the intro lives under the draft's resume link."""
+review -> thank you. Every page after the intro lives under the draft's resume link
+(for an invitation, the invitation token: see `operations`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 
 from ..errors import BadForm
 from ..extensions import limiter
-from ..models import Draft, Invitation, Round
+from ..models import Draft, Round
 from ..survey.navigation import navigate
 from ..survey.paging import (
     Page,
@@ -47,15 +48,17 @@ def shared_link(token: str):
 @bp.route("/i/<token>", methods=["GET", "POST"])
 @limiter.shared_limit(entry_limit, scope="link-entry")
 def invitation_link(token: str):
-    invitation, round_ = ops.invitation_by_token(token)
-    return _intro(round_, invitation)
+    round_ = ops.invitation_round(token)
+    if ops.draft_by_token(token) is not None:  # started before: back to those answers
+        return redirect(url_for(".resume", token=token))
+    return _intro(round_, token)
 
 
-def _intro(round_: Round, invitation: Invitation | None):
+def _intro(round_: Round, invitation_token: str | None):
     form = intro_form(round_.teams)
     if form.validate_on_submit():
         token = ops.start(round_, form.role.data or None,
-                          (form.team.data or "").strip() or None, invitation)
+                          (form.team.data or "").strip() or None, invitation_token)
         return redirect(url_for(".section", token=token, number=1))
     q = ops.questionnaire_of(round_)
     counts = [question_count(pages(q, role)) for role in (None, *q.roles)]
@@ -80,8 +83,14 @@ class DraftContext:
         return ROLE_LABELS.get(self.draft.role or "", "not given")
 
     @property
+    def invitation(self) -> bool:
+        return ops.is_invitation_draft(self.draft, self.token)
+
+    @property
     def resume_url(self) -> str:
-        return url_for("respondent.resume", token=self.token, _external=True)
+        """The private link back to these answers (for an invitation: the invitation)."""
+        endpoint = "respondent.invitation_link" if self.invitation else "respondent.resume"
+        return url_for(endpoint, token=self.token, _external=True)
 
 
 def _draft(token: str) -> DraftContext:
@@ -155,7 +164,7 @@ def review(token: str):
                                confirmed=form_text(request.form, "confirm_few") == "yes")
     if refusal is not None:
         return _review_page(ctx, refusal=refusal)
-    ops.submit_draft(ctx.draft, ctx.pages)
+    ops.submit_draft(ctx.draft, ctx.pages, ctx.token if ctx.invitation else None)
     return redirect(url_for(".thanks"))
 
 

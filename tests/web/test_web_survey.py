@@ -485,3 +485,164 @@ def test_role_form_is_checked_and_offers_the_round_teams(client, make_round, sta
     same = client.post(f"/r/{token}/about", data={"role": "rep", "team": "North"})
     assert same.status_code == 302
     assert "Nothing changed." in client.get(f"/r/{token}/review").get_data(as_text=True)
+
+
+# --------------------------------------------------------------------------- invitations
+
+
+def test_an_invitation_reopens_its_draft_until_sent(app, client, make_round, invite, rows):
+    r = make_round(access_mode="invitation")
+    token = invite(r.id)
+    assert client.get(f"/i/{token}").status_code == 200  # the intro
+    started = client.post(f"/i/{token}", data={"role": "rep", "team": "East"})
+    assert started.headers["Location"].endswith(f"/r/{token}/section/1")
+    client.post(f"/r/{token}/section/1", data={"tm_customers": "2", "tm_why_us": "3",
+                                               "action": "next"})
+    [invitation] = rows(Invitation)
+    assert invitation.used is False  # the tab was closed: nothing is spent yet
+
+    other = app.test_client()  # later, another browser: the invitation link again
+    reopened = other.get(f"/i/{token}")
+    assert reopened.status_code == 302 and reopened.headers["Location"].endswith(f"/r/{token}")
+    assert other.get(f"/r/{token}").headers["Location"].endswith(f"/r/{token}/section/2")
+    assert 'value="2" checked' in other.get(f"/r/{token}/section/1").get_data(as_text=True)
+    again = other.post(f"/i/{token}", data={"role": "manager"})  # a stale intro tab
+    assert again.status_code == 302 and len(rows(Draft)) == 1
+    page = other.get(f"/r/{token}/section/2").get_data(as_text=True)
+    assert f'href="http://survey.test/i/{token}"' in page  # the way back is the invitation
+
+    for number, data in FULL.items():
+        other.post(f"/r/{token}/section/{number}", data=data)
+    assert other.post(f"/r/{token}/review").headers["Location"].endswith("/thanks")
+    assert other.post(f"/r/{token}/review").headers["Location"].endswith("/thanks")
+    [invitation] = rows(Invitation)
+    assert invitation.used is True
+    assert len(rows(Response)) == 1 and rows(Draft) == []
+    used = client.get(f"/i/{token}")
+    assert used.status_code == 410 and "already been used" in used.get_data(as_text=True)
+    assert client.post(f"/i/{token}", data={"role": "rep"}).status_code == 410
+    assert client.get(f"/r/{token}/review").status_code == 404
+
+
+def test_nothing_stored_links_an_invitation_to_its_draft_or_response(app, client, make_round,
+                                                                    invite, rows):
+    import sqlalchemy as sa
+
+    from assess.extensions import db
+    from assess.tokens import derived_token, hash_token
+
+    r = make_round(access_mode="invitation")
+    token = invite(r.id)
+    client.post(f"/i/{token}", data={"role": "rep"})
+    client.post(f"/r/{token}/section/1", data={"tm_why_us": "3"})
+    [invitation], [draft] = rows(Invitation), rows(Draft)
+    # The draft's key is the hash of an HMAC of the invitation token: the database alone
+    # cannot join the two.
+    assert draft.token_hash == hash_token(derived_token("test-secret",
+                                                        "invitation-draft:" + token))
+    assert draft.token_hash != invitation.token_hash
+    assert invitation.token_hash not in repr(vars(draft))
+    with app.app_context():
+        inspector = sa.inspect(db.engine)
+        for table in ("draft", "response", "invitation"):
+            names = {c["name"] for c in inspector.get_columns(table)}
+            assert not any("invitation" in n or "draft" in n or "response" in n
+                           for n in names), (table, names)
+            targets = {fk["referred_table"] for fk in inspector.get_foreign_keys(table)}
+            assert targets == {"round"}, (table, targets)
+        invitation_columns = {c["name"] for c in inspector.get_columns("invitation")}
+    assert invitation_columns == {"id", "round_id", "token_hash", "used"}
+
+
+def test_the_invitation_is_spent_in_its_own_transaction(app, client, make_round, invite,
+                                                        rows):
+    """Marking the invitation used and storing the response never share a transaction,
+    so the database's log does not chain them."""
+    import sqlalchemy as sa
+
+    from assess.extensions import db
+
+    r = make_round(access_mode="invitation")
+    token = invite(r.id)
+    client.post(f"/i/{token}", data={"role": "rep"})
+    for number, data in FULL.items():
+        client.post(f"/r/{token}/section/{number}", data=data)
+    transactions: list[list[str]] = [[]]
+
+    def statement(_conn, _cursor, sql, *_args):
+        transactions[-1].append(" ".join(sql.split()).lower())
+
+    def commit(_conn):
+        transactions.append([])
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", statement)
+    sa.event.listen(engine, "commit", commit)
+    try:
+        assert client.post(f"/r/{token}/review").status_code == 302
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", statement)
+        sa.event.remove(engine, "commit", commit)
+    spent = [t for t in transactions if any(s.startswith("update invitation") for s in t)]
+    stored = [t for t in transactions if any(s.startswith("insert into response") for s in t)]
+    assert len(spent) == 1 and len(stored) == 1 and spent[0] is not stored[0]
+    assert not any(s.startswith("insert into response") for s in spent[0])
+    assert rows(Invitation)[0].used and len(rows(Response)) == 1
+
+
+def test_a_spent_invitation_with_its_draft_left_can_still_send_once(app, client, make_round,
+                                                                     invite, rows):
+    """Should sending fail between its two transactions, the invitation is used but its
+    draft is still there: the invitation link reopens it and it is sent once."""
+    from assess.respondent import operations as ops
+
+    r = make_round(access_mode="invitation")
+    token = invite(r.id)
+    client.post(f"/i/{token}", data={"role": "rep"})
+    client.post(f"/r/{token}/section/1", data={"tm_why_us": "3", "tm_customers": "4"})
+    client.post(f"/r/{token}/section/3", data={"so_crm": "3"})
+    with app.test_request_context():
+        ops.spend_invitation(token)
+    assert client.get(f"/i/{token}").headers["Location"].endswith(f"/r/{token}")
+    assert client.post(f"/r/{token}/review").headers["Location"].endswith("/thanks")
+    assert len(rows(Response)) == 1
+    assert client.get(f"/i/{token}").status_code == 410
+
+
+def test_an_expired_invitation_draft_starts_afresh(app, client, make_round, invite, rows):
+    from datetime import timedelta
+
+    from assess.extensions import db
+    from assess.models import today
+
+    r = make_round(access_mode="invitation")
+    token = invite(r.id)
+    client.post(f"/i/{token}", data={"role": "rep"})
+    client.post(f"/r/{token}/section/1", data={"tm_why_us": "3"})
+    with app.app_context():
+        db.session.execute(Draft.__table__.update().values(
+            expires_on=today() - timedelta(days=1)))
+        db.session.commit()
+    assert client.get(f"/i/{token}").status_code == 200  # the intro again
+    restarted = client.post(f"/i/{token}", data={"role": "rep"})
+    assert restarted.headers["Location"].endswith(f"/r/{token}/section/1")
+    [draft] = rows(Draft)
+    assert draft.answers == {}
+
+
+def test_starting_one_invitation_twice_makes_one_draft(app, make_round, invite, rows):
+    """Two tabs pressing Start on the same invitation at once: the second insert meets
+    the first draft's unique key and simply opens it."""
+    from assess.extensions import db
+    from assess.models import Round
+    from assess.respondent import operations as ops
+
+    r = make_round(access_mode="invitation")
+    token = invite(r.id)
+    with app.test_request_context(method="POST"):
+        round_ = db.session.get(Round, r.id)
+        assert ops.start(round_, "rep", None, token) == token
+        assert ops.start(round_, "manager", None, token) == token
+    [draft] = rows(Draft)
+    assert draft.role == "rep"
