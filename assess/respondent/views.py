@@ -4,6 +4,7 @@ review -> thank you. Every page after the intro lives under the draft's resume l
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -91,6 +92,16 @@ class DraftContext:
         """The private link back to these answers (for an invitation: the invitation)."""
         endpoint = "respondent.invitation_link" if self.invitation else "respondent.resume"
         return url_for(endpoint, token=self.token, _external=True)
+
+    @property
+    def resume_display(self) -> str:
+        """The link as shown: without its scheme, on one line (the href stays whole)."""
+        return self.resume_url.split("://", 1)[-1]
+
+    @property
+    def autosave_scope(self) -> str:
+        """Names this draft in the browser's storage without storing its link there."""
+        return hashlib.sha256(b"autosave:" + self.token.encode()).hexdigest()[:16]
 
 
 def _draft(token: str) -> DraftContext:

@@ -88,10 +88,17 @@ def test_no_third_party_requests_and_small_pages(client, make_round, start):
                  "/quick/answer"]:
         html = client.get(path).get_data(as_text=True)
         assert "http://" not in html.replace("http://survey.test", "")
-        assert "https://" not in html and "<script" not in html
+        assert "https://" not in html
+        # one small script of our own, no inline scripts or styles (the CSP forbids them)
+        assert html.count("<script") == 1, path
+        assert '<script src="/static/survey.js" defer></script>' in html
+        assert "style=" not in html and "onclick" not in html.lower()
         assert len(html.encode()) < 60_000, path
     with client.get("/static/style.css") as css:
         assert css.status_code == 200 and len(css.data) < 15_000
+    with client.get("/static/survey.js") as js:
+        assert js.status_code == 200 and len(js.data) < 8_000
+        assert js.mimetype in ("text/javascript", "application/javascript")
 
 
 def test_csrf_is_enforced(app_factory, make_round):
