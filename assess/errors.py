@@ -8,6 +8,7 @@ messages.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import Flask, render_template, request
@@ -119,7 +120,8 @@ TITLES = {
     500: "Something went wrong on our side",
 }
 MESSAGES = {
-    404: "Check the address, or go back to the start page.",
+    400: "Go back and try again.",
+    404: "The address may be incomplete or mistyped.",
     405: "That page cannot be used this way. Go back and use the buttons on the page.",
     413: "The form you sent is larger than we accept. Shorten your longest answers and try "
          "again.",
@@ -128,26 +130,63 @@ MESSAGES = {
 }
 
 
-def render_error(status: int, title: str, message: str):
-    return render_template("errors/error.html", status=status, title=title,
-                           message=message), status
+@dataclass(frozen=True)
+class NextStep:
+    """The one button an error page offers."""
+
+    url: str
+    label: str
+
+
+# Refusals that no button can help with: the message says what to do (or that nothing
+# needs doing), and a link to the CEO's start page would only lead a respondent astray.
+NO_WAY_ON = (UnknownLink, DraftGone, InvitationUsed, RoundNotOpen)
+
+
+def next_step(error: Exception) -> NextStep | None:
+    """Where to go from an error page: decided by the error and by where it happened."""
+    from flask import url_for
+
+    if isinstance(error, NO_WAY_ON):
+        return None
+    if isinstance(error, CSRFError) or getattr(error, "code", None) == 429:
+        rule = request.url_rule
+        if rule is not None and "GET" in (rule.methods or ()):
+            return NextStep(request.full_path.rstrip("?"), "Reload the page")
+    token = (request.view_args or {}).get("token")
+    if request.blueprint == "respondent" and token and request.path.startswith("/r/"):
+        return NextStep(url_for("respondent.resume", token=token), "Go back to your survey")
+    if request.blueprint == "respondent":
+        return None  # a shared or invitation link: the message says what to do
+    if request.blueprint == "quick":
+        return NextStep(url_for("quick.start"), "Go to the start of the CEO check")
+    if request.blueprint == "console":
+        return NextStep(url_for("console.home"), "Back to the console")
+    if request.blueprint == "auth":
+        return NextStep(url_for("auth.login"), "Back to sign-in")
+    return NextStep(url_for("site.landing"), "Go to the start page")
+
+
+def render_error(status: int, title: str, message: str, error: Exception):
+    return render_template("errors/error.html", title=title, message=message,
+                           next=next_step(error),
+                           in_survey=request.blueprint == "respondent"), status
 
 
 def register(app: Flask) -> None:
     @app.errorhandler(AppError)
     def _app_error(error: AppError):
-        return render_error(error.status, error.title, error.message)
+        return render_error(error.status, error.title, error.message, error)
 
     @app.errorhandler(CSRFError)
-    def _csrf(_error: CSRFError):
+    def _csrf(error: CSRFError):
         return render_error(400, "This form has expired",
-                            "For your security each form works only from the page that showed "
-                            "it. Go back, reload the page and send it again.")
+                            "For your security a form works only in the browser that opened "
+                            "its page. Nothing was saved: reload the page, then send it "
+                            "again.", error)
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
         status = error.code or 500
-        message = MESSAGES.get(status) or TITLES.get(status, "")
-        if status == 400 and request.blueprint is None:
-            message = "Go back and try again."
-        return render_error(status, TITLES.get(status, "That did not work"), message)
+        return render_error(status, TITLES.get(status, "That did not work"),
+                            MESSAGES.get(status, ""), error)

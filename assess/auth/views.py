@@ -53,7 +53,7 @@ def _safe_next(target: str | None) -> str:
 
 @bp.errorhandler(RateLimitExceeded)
 def _too_many(_error: RateLimitExceeded):
-    return render_error(429, "Too many attempts", TOO_MANY)
+    return render_error(429, "Too many attempts", TOO_MANY, _error)
 
 
 @bp.after_app_request

@@ -14,7 +14,7 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from .. import questionnaire_store
 from ..errors import BadForm
 from ..survey.navigation import navigate
-from ..survey.paging import Page, pages, question_views, questions_up_to
+from ..survey.paging import Page, pages, progress, question_views, questions_up_to
 from ..survey.parsing import CsrfForm, form_text, parse_page
 from . import operations as ops
 
@@ -42,6 +42,7 @@ def _render(q: Questionnaire, all_pages: tuple[Page, ...], number: int, values: 
     asked = {x.key for x in q.questions}
     hidden = [(k, str(v)) for k, v in values.items() if k in asked and k not in shown]
     return render_template("quick/page.html", q=q, page=page, total=len(all_pages),
+                           p=progress(q, all_pages, number),
                            items=question_views(q, page.questions, values, errors),
                            hidden=hidden, form=CsrfForm(), errors=errors), status
 

@@ -21,10 +21,13 @@ class IntroFormWithTeams(IntroForm):
     team = SelectField("Your team (optional)", validate_choice=True, choices=[])
 
 
-def intro_form(teams: list[str] | None) -> IntroForm:
+def intro_form(teams: list[str] | None, current: dict[str, str] | None = None) -> IntroForm:
+    """The role and team form; `current` shows these values instead of reading the
+    request (the review page shows it beside another form)."""
     from questionnaires.vocabulary import ROLE_LABELS  # with NumPy: not at app start
 
-    form = IntroFormWithTeams() if teams else IntroForm()
+    cls = IntroFormWithTeams if teams else IntroForm
+    form = cls() if current is None else cls(formdata=None, data=current)
     form.role.choices = ([SelectChoice("", "Prefer not to say")]
                          + [SelectChoice(r, label) for r, label in ROLE_LABELS.items()])
     if teams:

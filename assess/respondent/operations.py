@@ -1,8 +1,16 @@
-"""State changes of the team survey: start a draft, save a page, submit once.
+"""State changes of the team survey: start a draft, save a page, change role or team,
+submit once.
 
 Each function is one transaction. Submitting deletes the draft and inserts the response
 in the same transaction, keyed by the draft: a second submit (double click, back
 button, second tab) finds no draft and stores nothing.
+
+An invitation's draft is found again through the invitation link, yet nothing stored
+links the two: the draft's token is derived from the invitation token with the app's
+secret key (HMAC), and only the hash of that derived token is kept. Without the secret
+key and the invitation token itself, the database cannot tell which draft (or, later,
+which response) came from which invitation. The invitation is marked used when its
+answers are sent, in its own transaction.
 """
 
 from __future__ import annotations
@@ -11,17 +19,21 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import joinedload
 
 from .. import questionnaire_store
 from ..errors import DraftGone, InvitationUsed, RoundNotOpen, UnknownLink
 from ..extensions import db
 from ..models import DRAFT_DAYS, Draft, Invitation, Response, Round, today
-from ..survey.paging import Page
-from ..tokens import hash_token, new_token, plausible
+from ..survey.paging import Completion, Page
+from ..tokens import derived_token, hash_token, new_token, plausible
 
 if TYPE_CHECKING:
     from questionnaires import Questionnaire
+
+INVITATION_DRAFT = "invitation-draft:"
+
 
 def round_by_link(token: str) -> Round:
     """The open round behind a shared link (UnknownLink, RoundNotOpen otherwise)."""
@@ -33,31 +45,49 @@ def round_by_link(token: str) -> Round:
     return round_
 
 
-def invitation_by_token(token: str) -> tuple[Invitation, Round]:
-    """An unused invitation and its open round."""
+def invitation_draft_token(invitation_token: str) -> str:
+    """The token of an invitation's draft: derived, so it never needs storing."""
+    return derived_token(current_app.config["SECRET_KEY"], INVITATION_DRAFT + invitation_token)
+
+
+def invitation_round(token: str) -> Round:
+    """The open round of an invitation whose answers have not been sent yet.
+
+    A used invitation whose draft still exists is let through: its answers were being
+    sent when something failed between the two transactions, and sending them again is
+    the only way they arrive (the draft can still be sent only once)."""
     invitation = db.session.scalar(sa.select(Invitation).filter_by(
         token_hash=hash_token(token))) if plausible(token) else None
     round_ = db.session.get(Round, invitation.round_id) if invitation else None
     if (invitation is None or invitation.revoked or round_ is None
             or not round_.accepts_invitations):
         raise UnknownLink()
-    if invitation.used:
+    if invitation.used and draft_by_token(token) is None:
         raise InvitationUsed()
     require_open(round_)
-    return invitation, round_
+    return round_
+
+
+def _draft_hashes(token: str) -> tuple[str, str]:
+    """A resume link holds a draft token or an invitation token; one query finds either."""
+    return hash_token(token), hash_token(invitation_draft_token(token))
 
 
 def draft_by_token(token: str) -> Draft | None:
-    """The draft behind a resume link, if it exists and has not expired."""
+    """The draft behind a resume or invitation link, if it exists and has not expired."""
     if not plausible(token):
         return None
     # The round and its questionnaire are needed on every page: one query, not three.
     draft = db.session.scalar(
-        sa.select(Draft).filter_by(token_hash=hash_token(token))
+        sa.select(Draft).where(Draft.token_hash.in_(_draft_hashes(token)))
         .options(joinedload(Draft.round).joinedload(Round.questionnaire)))
     if draft is not None and draft.expires_on < today():
         return None
     return draft
+
+
+def is_invitation_draft(draft: Draft, token: str) -> bool:
+    return draft.token_hash != hash_token(token)
 
 
 def open_draft(token: str) -> Draft:
@@ -80,22 +110,27 @@ def require_open(round_: Round) -> None:
 
 
 def start(round_: Round, role: str | None, team: str | None,
-          invitation: Invitation | None = None) -> str:
-    """A new draft; returns its resume token. An invitation is spent here, at the start,
-    so the draft (and later the response) never needs to point back at it."""
+          invitation_token: str | None = None) -> str:
+    """A new draft; returns the token of its links. For an invitation that is the
+    invitation token itself, and starting twice (two tabs) opens the same draft."""
     require_open(round_)
-    token = new_token()
-    if invitation is not None:
-        spent = db.session.execute(
-            sa.update(Invitation)
-            .where(Invitation.id == invitation.id, Invitation.used.is_(False))
-            .values(used=True))
-        if spent.rowcount != 1:
-            db.session.rollback()
-            raise InvitationUsed()
-    db.session.add(Draft(round_id=round_.id, token_hash=hash_token(token), role=role or None,
+    if invitation_token is None:
+        token = new_token()
+        stored = hash_token(token)
+    else:
+        token = invitation_token
+        stored = hash_token(invitation_draft_token(token))
+        # An expired draft of this invitation would block the new one: it goes.
+        db.session.execute(sa.delete(Draft).where(Draft.token_hash == stored,
+                                                  Draft.expires_on < today()))
+    db.session.add(Draft(round_id=round_.id, token_hash=stored, role=role or None,
                          team=team or None, answers={}, section=0))
-    db.session.commit()
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # the same invitation started in another tab
+        db.session.rollback()
+        if invitation_token is None:
+            raise
     return token
 
 
@@ -108,6 +143,32 @@ def save_page(draft: Draft, question_keys: list[str], values: dict[str, Any],
     draft.section = resume_at
     draft.expires_on = today() + timedelta(days=DRAFT_DAYS)
     db.session.commit()
+
+
+def change_about(draft: Draft, role: str | None, team: str | None, resume_at: int) -> None:
+    """A new role or team, chosen on the review page. Answers to questions the new role
+    is not asked stay in the draft, so changing back restores them; they are not sent."""
+    draft.role = role
+    draft.team = team
+    draft.section = resume_at
+    draft.expires_on = today() + timedelta(days=DRAFT_DAYS)
+    db.session.commit()
+
+
+def send_refusal(missing_required: int, done: Completion, confirmed: bool) -> str | None:
+    """Why a draft may not be sent as it is, or None.
+
+    "missing": a required question has no answer; "empty": nothing is answered, so it
+    would count as a response that says nothing; "unconfirmed": fewer than half of the
+    scored questions are answered and the respondent has not said to send it anyway.
+    """
+    if missing_required:
+        return "missing"
+    if not done.anything:
+        return "empty"
+    if done.under_half and not confirmed:
+        return "unconfirmed"
+    return None
 
 
 def submit(draft_id: int, round_id: int, role: str | None, team: str | None,
@@ -127,10 +188,25 @@ def submit(draft_id: int, round_id: int, role: str | None, team: str | None,
     return True
 
 
-def submit_draft(draft: Draft, all_pages: tuple[Page, ...]) -> bool:
-    """Send a draft: only answers to questions this respondent's pages asked are kept."""
+def spend_invitation(invitation_token: str) -> None:
+    """Mark an invitation used, in a transaction of its own (never the response's)."""
+    db.session.execute(sa.update(Invitation)
+                       .where(Invitation.token_hash == hash_token(invitation_token))
+                       .values(used=True))
+    db.session.commit()
+
+
+def submit_draft(draft: Draft, all_pages: tuple[Page, ...],
+                 invitation_token: str | None = None) -> bool:
+    """Send a draft: only answers to questions this respondent's pages asked are kept.
+
+    An invitation is spent first: should the second step fail, its draft is still there
+    and the invitation link still opens it (see `invitation_round`), whereas the other
+    order could leave a sent response with an unspent invitation that answers again."""
     asked = {x.key for page in all_pages for x in page.questions}
     answers = {k: v for k, v in (draft.answers or {}).items() if k in asked}
     complete = questionnaire_of(draft.round).complete(draft.role, answers)
-    return submit(draft.id, draft.round_id, draft.role, draft.team, answers,
-                  complete=complete)
+    draft_id, round_id, role, team = draft.id, draft.round_id, draft.role, draft.team
+    if invitation_token is not None:
+        spend_invitation(invitation_token)
+    return submit(draft_id, round_id, role, team, answers, complete=complete)

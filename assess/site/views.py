@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 
 from ..extensions import db, limiter
 
@@ -23,3 +23,10 @@ def healthz():
     except sa.exc.SQLAlchemyError:
         return {"status": "database unavailable"}, 503
     return {"status": "ok"}
+
+
+@bp.get("/favicon.ico")
+@limiter.exempt
+def favicon():
+    """Browsers ask for /favicon.ico whatever a page links: answer, not 404."""
+    return current_app.send_static_file("favicon.ico")

@@ -23,13 +23,18 @@ class Step:
     resume_at: int
 
 
-def navigate(action: str, number: int, total: int) -> Step:
-    """Next, back, save for later, or straight back to review (after a change there)."""
+def navigate(action: str, number: int, total: int, from_review: bool = False) -> Step:
+    """Next, back, save for later, or straight back to review.
+
+    A respondent who opened a page from the review page came to change one answer:
+    "next" (also what Enter in a text box sends) takes them back there, not on through
+    every later section.
+    """
     if action not in ACTIONS:
         raise BadForm(f"Unknown button {action[:20]!r}.")
-    if action == "save":
-        return Step("saved", number, number - 1)
-    if action == "review" or (action == "next" and number >= total):
+    if action == "save":  # from review, the resume link reopens review
+        return Step("saved", number, total if from_review else number - 1)
+    if action == "review" or (action == "next" and (from_review or number >= total)):
         return Step("end", total, total)
     if action == "back":
         return Step("page", max(number - 1, 1), max(number - 2, 0))

@@ -3,6 +3,7 @@ questions and of the review page (templates only loop over these)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -42,6 +43,48 @@ def _pages(q: Questionnaire, role: str | None) -> tuple[Page, ...]:
 
 def questions_up_to(all_pages: tuple[Page, ...], number: int) -> tuple[Question, ...]:
     return tuple(x for page in all_pages[:number] for x in page.questions)
+
+
+def question_count(all_pages: tuple[Page, ...]) -> int:
+    return sum(len(page.questions) for page in all_pages)
+
+
+def longest(q: Questionnaire) -> int:
+    """The most questions any one role is asked (what the questionnaire's minutes are for)."""
+    return max(question_count(pages(q, role)) for role in (None, *q.roles))
+
+
+def minutes_for(q: Questionnaire, questions: int) -> int:
+    """The questionnaire's `minutes`, scaled from its longest role to `questions` and
+    rounded up: a respondent is better told a minute too many than too few."""
+    most = longest(q)
+    if questions <= 0 or most <= 0 or q.minutes <= 0:
+        return 0
+    return max(1, math.ceil(q.minutes * questions / most))
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a respondent is, counted in the questions their role is asked."""
+
+    number: int  # this page
+    pages: int
+    title: str  # this page's section
+    first: int  # 1-based number of this page's first question
+    total: int
+    minutes_left: int
+
+    @property
+    def done(self) -> int:
+        return self.first - 1
+
+
+def progress(q: Questionnaire, all_pages: tuple[Page, ...], number: int) -> Progress:
+    before = question_count(all_pages[:number - 1])
+    total = question_count(all_pages)
+    page = all_pages[number - 1]
+    return Progress(number, len(all_pages), page.section.title, before + 1, total,
+                    minutes_for(q, total - before))
 
 
 @dataclass(frozen=True)
@@ -116,3 +159,59 @@ def review(q: Questionnaire, role: str | None, answers: dict) -> list[ReviewSect
         missing = sum(1 for x in page.questions if x.required and x.key not in answers)
         out.append(ReviewSection(page.number, page.section.title, rows, missing))
     return out
+
+
+@dataclass(frozen=True)
+class Completion:
+    """How much of what this respondent is asked has an answer ("Don't know" counts: it
+    is a deliberate answer, even though it is not scored)."""
+
+    answered: int  # scored questions answered
+    asked: int  # scored questions asked of this role
+    given: int  # questions answered, free text included
+    total: int  # questions asked, free text included
+    complete: bool  # the questionnaire's rule (`Questionnaire.complete`)
+
+    @property
+    def anything(self) -> bool:
+        return self.given > 0
+
+    @property
+    def under_half(self) -> bool:
+        return not self.complete
+
+
+def completion(q: Questionnaire, role: str | None, all_pages: tuple[Page, ...],
+               answers: dict) -> Completion:
+    asked = [x for page in all_pages for x in page.questions]
+    given = {x.key for x in asked if answers.get(x.key) not in (None, "")}
+    scored = [x for x in asked if q.scale_of(x).scored]
+    return Completion(sum(1 for x in scored if x.key in given), len(scored), len(given),
+                      len(asked), q.complete(role, answers))
+
+
+@dataclass(frozen=True)
+class PageChange:
+    """What a new role changes: section titles now asked, no longer asked, or asked with
+    other questions."""
+
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    changed: tuple[str, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.changed)
+
+
+def role_change(q: Questionnaire, old: str | None, new: str | None) -> PageChange:
+    before = {page.section.key: page for page in pages(q, old)}
+    after = {page.section.key: page for page in pages(q, new)}
+
+    def keys(page: Page) -> set[str]:
+        return {x.key for x in page.questions}
+
+    return PageChange(
+        added=tuple(page.section.title for key, page in after.items() if key not in before),
+        removed=tuple(page.section.title for key, page in before.items() if key not in after),
+        changed=tuple(page.section.title for key, page in after.items()
+                      if key in before and keys(page) != keys(before[key])))

@@ -15,7 +15,7 @@ import pytest
 
 pytestmark = pytest.mark.e2e
 
-PROGRESS = re.compile(r"Section (\d+) of (\d+)")
+PROGRESS = re.compile(r"Question (\d+) of (\d+)(?: · about (\d+) minutes? left)?")
 PAGE_BUDGET = 60 * 1024  # bytes of HTML + CSS for one survey page
 
 
@@ -49,10 +49,12 @@ def assert_no_sideways_scroll(page: Any, viewport: str, where: str) -> None:
 
 
 def progress(page: Any) -> tuple[int, int]:
+    """(this page, pages) of a question page, checking its progress line on the way."""
     text = page.locator(".progress-label").inner_text()
     match = PROGRESS.search(text)
-    assert match, f"no 'Section X of N' on {page.url}: {text!r}"
-    return int(match.group(1)), int(match.group(2))
+    assert match, f"no 'Question X of N · about M minutes left' on {page.url}: {text!r}"
+    box = page.locator("#progress")
+    return int(box.get_attribute("data-page")), int(box.get_attribute("data-pages"))
 
 
 def answer_page(page: Any, choice: int = 4) -> int:
@@ -65,13 +67,13 @@ def answer_page(page: Any, choice: int = 4) -> int:
     groups = page.locator("fieldset.likert")
     count = groups.count()
     if count:
-        first = groups.first.locator("input[type=radio]")
+        first = groups.first.locator(".scale input[type=radio]")
         values = [int(v) for v in first.evaluate_all("rs => rs.map(r => r.value)")]
         value = min(max(choice, min(values)), max(values))
-        groups.first.locator(f"input[type=radio][value='{value}']").check()
+        groups.first.locator(f".scale input[type=radio][value='{value}']").check()
         page.evaluate("""choice => {
             for (const fs of [...document.querySelectorAll('fieldset.likert')].slice(1)) {
-                const radios = [...fs.querySelectorAll('input[type=radio]')];
+                const radios = [...fs.querySelectorAll('.scale input[type=radio]')];
                 const values = radios.map(r => Number(r.value));
                 const v = Math.min(Math.max(choice, Math.min(...values)), Math.max(...values));
                 radios.find(r => Number(r.value) === v).checked = true;
@@ -135,6 +137,15 @@ def test_team_survey_through_the_shared_link(page: Any, live_server: Any, viewpo
     assert_no_sideways_scroll(page, viewport, "review")
     axe_check(page, "the review page")
     shoot(page, "review")
+
+    # Changing an answer from review: one tap back to review, not on through the survey.
+    page.locator("details.review-section summary").nth(1).click()
+    page.click("#change-2")
+    page.wait_for_url(re.compile(r"/section/2\?from=review$"))
+    assert page.locator("#next").inner_text() == "Save and return to review"
+    page.locator("fieldset.likert").first.locator(".scale input[value='1']").check()
+    page.click("#next")
+    page.wait_for_url(re.compile(r"/review$"))
 
     # Two quick clicks on "Send" (an impatient person) still store one response.
     page.locator("#submit").dblclick()
@@ -288,8 +299,194 @@ def test_survey_pages_work_without_javascript(new_context: Any, live_server: Any
     page.click("#start")
     page.wait_for_url(re.compile(r"/section/1$"))
     page.locator("fieldset.likert").first.locator("input[type=radio]").first.check()
+    page.locator("fieldset.likert").nth(1).locator(".point.extra").click()  # Don't know
+    # Script-only controls stay out of the way; the resume link is plain, selectable text.
+    assert page.locator("#copy-link").is_hidden() and page.locator("#restored").is_hidden()
+    assert page.locator(".clear-answer:visible").count() == 0
+    assert page.locator("#resume-link").inner_text().startswith("127.0.0.1:")
     page.click("#next")
     page.wait_for_url(re.compile(r"/section/2$"))
     assert progress(page)[0] == 2
     page.click("#save")
     page.wait_for_url(re.compile(r"/saved$"))
+    page.click("#continue")
+    page.wait_for_url(re.compile(r"/section/2$"))
+    review = page.url.replace("/section/2", "/review")
+    page.goto(review)
+    page.locator("details.review-section summary").first.click()
+    page.click("#change-1")
+    page.wait_for_url(re.compile(r"/section/1\?from=review$"))
+    page.click("#next")
+    page.wait_for_url(re.compile(r"/review$"))
+
+
+# --------------------------------------------------------------------------- phone UX
+
+
+def test_question_pages_are_compact_and_keep_their_place(page: Any, live_server: Any,
+                                                         viewport: str) -> None:
+    start_survey(page, live_server.survey_url)
+    measures = page.evaluate("""() => [...document.querySelectorAll('fieldset.likert')].map(fs => {
+        const box = fs.getBoundingClientRect(), legend = fs.querySelector('legend')
+            .getBoundingClientRect();
+        const points = [...fs.querySelectorAll('.point')].map(l => l.getBoundingClientRect());
+        return {height: box.height, top: box.top, legendTop: legend.top,
+                legendHeight: legend.height, lineHeight: parseFloat(
+                    getComputedStyle(fs.querySelector('legend')).lineHeight),
+                narrowest: Math.min(...points.map(p => p.width)),
+                lowest: Math.min(...points.map(p => p.height)),
+                rows: new Set(points.map(p => Math.round(p.top))).size};
+    })""")
+    assert len(measures) >= 5
+    for m in measures:
+        # 44-px touch targets, one row, and the divider above the text, not through it
+        assert m["narrowest"] >= 44 and m["lowest"] >= 44, m
+        assert m["rows"] == 1, f"the scale wraps onto {m['rows']} rows: {m}"
+        assert m["legendTop"] - m["top"] >= 5, f"the divider runs through the question: {m}"
+        if viewport == "phone":
+            # the question text plus one compact row: a two-line question stays <= 140 px
+            assert m["height"] - m["legendHeight"] <= 95, m
+            if m["legendHeight"] <= 2 * m["lineHeight"] + 1:
+                assert m["height"] <= 140, m
+    # each radio has a name of its own; "Don't know" is a choice of its own, set apart
+    first = page.locator("fieldset.likert").first
+    assert first.get_by_role("radio", name="Strongly disagree").count() == 1
+    assert first.get_by_role("radio", name="Don't know").get_attribute("value") == "dk"
+    # the progress line stays on screen at the bottom of the page
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.wait_for_timeout(100)
+    box = page.locator("#progress").bounding_box()
+    assert box is not None and abs(box["y"]) < 1, box
+    assert re.search(r"^Question 1 of \d+ · about \d+ minutes left$",
+                     page.locator(".progress-label").inner_text())
+
+
+def test_intro_start_is_above_the_fold(page: Any, live_server: Any, viewport: str) -> None:
+    page.goto(live_server.survey_url)
+    facts = page.locator("#intro-facts").inner_text()
+    assert re.search(r"About \d+ minutes · up to \d+ questions, one page per topic", facts)
+    box = page.locator("#start").bounding_box()
+    assert box is not None and box["y"] + box["height"] <= page.viewport_size["height"], box
+
+
+def test_answers_survive_a_closed_tab(new_context: Any, live_server: Any, shoot: Any) -> None:
+    context = new_context()
+    page = context.new_page()
+    start_survey(page, live_server.survey_url)
+    url = page.url
+    groups = page.locator("fieldset.likert")
+    groups.nth(0).locator(".scale .point").nth(1).click()  # "2", a real tap
+    groups.nth(2).locator(".point.extra").click()  # "Don't know"
+    names = [groups.nth(i).locator("input").first.get_attribute("name") for i in (0, 2)]
+    page.close()  # the tab is closed before any button was pressed
+
+    again = context.new_page()
+    again.goto(url)
+    assert again.locator("#restored").is_visible()
+    checked = again.evaluate("""() => Object.fromEntries([...document.querySelectorAll(
+        'fieldset.likert input:checked')].map(r => [r.name, r.value]))""")
+    assert checked == {names[0]: "2", names[1]: "dk"}, checked
+    shoot(again, "restored")
+    again.click("#next")
+    again.wait_for_url(re.compile(r"/section/2$"))
+    kept = again.evaluate("Object.keys(localStorage).filter(k => k.startsWith('assess:'))")
+    assert kept == [], f"the browser still holds saved answers: {kept}"
+    again.goto(url)  # now the server has them: nothing to put back
+    assert again.locator("#restored").is_hidden()
+    assert again.locator(f"input[name='{names[0]}'][value='2']").is_checked()
+    assert again.locator(f"input[name='{names[1]}'][value='dk']").is_checked()
+
+
+def test_resume_link_copy_button(page: Any, live_server: Any) -> None:
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"],
+                                   origin=live_server.base_url)
+    start_survey(page, live_server.survey_url)
+    link = page.locator("#resume-link")
+    href = link.get_attribute("href")
+    assert href and link.inner_text() == href.split("://", 1)[1]
+    page.click("#copy-link")
+    page.wait_for_function(
+        "document.querySelector('.copy-status').textContent.includes('copied')")
+    assert page.evaluate("navigator.clipboard.readText()") == href
+
+
+def test_ceo_days_item_is_explained_once_and_can_be_cleared(page: Any, live_server: Any,
+                                                            viewport: str,
+                                                            shoot: Any) -> None:
+    page.goto(live_server.ceo_url)
+    page.click("#begin")
+    page.wait_for_url(re.compile(r"/quick/answer$"))
+    assert re.search(r"^Question 1 of \d+ · about \d+ minutes? left$",
+                     page.locator(".progress-label").inner_text())
+    page.click("#next")
+    page.wait_for_selector(".question.number")
+    item = page.locator(".question.number").first
+    assert item.locator(".hint").count() == 1
+    hint = item.locator(".hint").inner_text()
+    assert hint.count("90") == 1 and "empty" in hint, hint
+    box, clear = item.locator("input[type=number]"), item.locator(".clear-answer")
+    assert clear.is_hidden() or not clear.is_enabled()
+    box.fill("12")
+    assert clear.is_visible() and clear.is_enabled()
+    clear.click()
+    assert box.input_value() == ""
+    assert_no_sideways_scroll(page, viewport, "CEO page 2")
+    axe_check(page, "the CEO page with the days item")
+    box.fill("5")
+    page.evaluate("window.scrollTo(0, 0)")
+    shoot(page, "ceo-page-2")
+
+
+def test_review_warns_before_sending_a_thin_survey(page: Any, live_server: Any,
+                                                   viewport: str, shoot: Any) -> None:
+    before = live_server.responses_in_round()
+    start_survey(page, live_server.survey_url)
+    review = page.url.replace("/section/1", "/review")
+    page.goto(review)
+    assert page.locator("#empty-warning").is_visible() and page.locator("#submit").count() == 0
+    page.goto(review.replace("/review", "/section/1"))
+    page.locator("fieldset.likert").first.locator(".scale input[value='4']").check()
+    page.click("#next")
+    page.goto(review)
+    assert page.locator("#few-warning").is_visible()
+    page.locator("details.about summary").click()
+    axe_check(page, "the review page with a warning and the role form")
+    assert_no_sideways_scroll(page, viewport, "review with a warning")
+    shoot(page, "review-few")
+    page.click("#submit")  # not confirmed: the browser keeps the respondent here
+    assert page.url == review and live_server.responses_in_round() == before
+    page.check("#confirm-few")
+    page.click("#submit")
+    page.wait_for_url(re.compile(r"/thanks$"))
+    assert live_server.responses_in_round() == before + 1
+
+
+def test_role_change_on_review_names_the_sections(page: Any, live_server: Any) -> None:
+    start_survey(page, live_server.survey_url)
+    page.goto(page.url.replace("/section/1", "/review"))
+    sections = page.locator("details.review-section").count()
+    page.locator("details.about summary").click()
+    page.select_option("#role", "support")
+    page.click("#about-save")
+    page.wait_for_url(re.compile(r"/review$"))
+    note = page.locator(".flash").inner_text()
+    assert "Your role is now" in note and "No longer asked" in note, note
+    assert page.locator("details.review-section").count() < sections
+
+
+def test_error_pages_and_favicon(page: Any, live_server: Any, viewport: str,
+                                 shoot: Any) -> None:
+    statuses: dict[str, int] = {}
+    page.on("response", lambda r: statuses.__setitem__(r.url, r.status))
+    gone = page.goto(live_server.base_url + "/r/not-a-real-link/section/1")
+    assert gone is not None and gone.status == 404
+    main = page.locator("main").inner_text()
+    assert "Error" not in main and "404" not in main
+    assert page.locator("#next-step").count() == 0  # nowhere useful to send a respondent
+    assert page.locator("header a").count() == 0  # nor to the CEO's sales page
+    axe_check(page, "an error page")
+    shoot(page, "error")
+    for icon in ("/favicon.ico", "/static/favicon.svg"):
+        assert page.request.get(live_server.base_url + icon).status == 200, icon
+    assert not [url for url, status in statuses.items()
+                if status == 404 and "favicon" in url], statuses

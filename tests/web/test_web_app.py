@@ -88,10 +88,17 @@ def test_no_third_party_requests_and_small_pages(client, make_round, start):
                  "/quick/answer"]:
         html = client.get(path).get_data(as_text=True)
         assert "http://" not in html.replace("http://survey.test", "")
-        assert "https://" not in html and "<script" not in html
+        assert "https://" not in html
+        # one small script of our own, no inline scripts or styles (the CSP forbids them)
+        assert html.count("<script") == 1, path
+        assert '<script src="/static/survey.js" defer></script>' in html
+        assert "style=" not in html and "onclick" not in html.lower()
         assert len(html.encode()) < 60_000, path
     with client.get("/static/style.css") as css:
         assert css.status_code == 200 and len(css.data) < 15_000
+    with client.get("/static/survey.js") as js:
+        assert js.status_code == 200 and len(js.data) < 8_000
+        assert js.mimetype in ("text/javascript", "application/javascript")
 
 
 def test_csrf_is_enforced(app_factory, make_round):
@@ -99,7 +106,10 @@ def test_csrf_is_enforced(app_factory, make_round):
     client = app.test_client()
     r = make_round()
     refused = client.post(f"/s/{r.link}", data={"role": "rep"})
-    assert refused.status_code == 400 and "form has expired" in refused.get_data(as_text=True)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "form has expired" in html
+    assert "CSRF" not in html and "token is" not in html and "Error 400" not in html
+    assert f'href="/s/{r.link}">Reload the page</a>' in html
     page = client.get(f"/s/{r.link}").get_data(as_text=True)
     token = page.split('name="csrf_token" value="')[1].split('"')[0]
     started = client.post(f"/s/{r.link}", data={"role": "rep", "csrf_token": token})
@@ -136,3 +146,73 @@ def test_error_pages_are_friendly(client):
     response = client.get("/no/such/page")
     assert response.status_code == 404 and "could not find" in response.get_data(as_text=True)
     assert client.post("/").status_code == 405
+    assert "Error " not in response.get_data(as_text=True)
+
+
+def _main(response) -> str:
+    html = response.get_data(as_text=True)
+    return html[html.index("<main"):html.index("</main>")]
+
+
+def _next(response) -> str | None:
+    """The href of an error page's one button (None when it offers none)."""
+    import re
+
+    found = re.search(r'id="next-step" href="([^"]*)">([^<]*)<', _main(response))
+    return f"{found.group(1)} {found.group(2)}" if found else None
+
+
+def test_error_pages_say_what_next_without_codes(app, client, make_round, start):
+    r = make_round()
+    token = start(f"/s/{r.link}")
+    cases = [
+        (client.get("/no/such/page"), 404, "/ Go to the start page"),
+        (client.get(f"/r/{token}/section/99"), 404, f"/r/{token} Go back to your survey"),
+        (client.post(f"/r/{token}/section/1", data={"tm_why_us": "9"}), 400,
+         f"/r/{token} Go back to your survey"),
+        (client.post(f"/r/{token}/section/1", data={"x": "y" * 70_000}), 413,
+         f"/r/{token} Go back to your survey"),
+        (client.get("/quick/result/" + "x" * 32), 404, "/quick/ Go to the start of the CEO check"),
+        (client.post("/quick/answer", data={"page": "7"}), 400,
+         "/quick/ Go to the start of the CEO check"),
+        (client.post("/"), 405, "/ Go to the start page"),
+        # Nothing a button could mend: the message says what to do, no way to the CEO page
+        (client.get("/r/nope/review"), 404, None),
+        (client.get("/s/nope"), 404, None),
+    ]
+    for response, status, expected in cases:
+        main = _main(response)
+        assert response.status_code == status, (response.request.path, response.status_code)
+        assert _next(response) == expected, (response.request.path, _next(response))
+        assert f"Error {status}" not in main and f">{status}<" not in main
+        assert "<h1" in main
+    closed = make_round(status="closed")
+    page = client.get(f"/s/{closed.link}")
+    assert page.status_code == 410 and _next(page) is None and "410" not in _main(page)
+
+
+def test_console_errors_lead_back_to_the_console(app, client):
+    from assess.extensions import db
+    from assess.models import Account
+
+    with app.app_context():
+        person = Account(email="e@example.com", name="E")
+        person.set_password("a long enough passphrase")
+        db.session.add(person)
+        db.session.commit()
+    client.post("/login", data={"email": "e@example.com",
+                                "password": "a long enough passphrase"})
+    missing = client.get("/console/rounds/999999/report.pdf")
+    assert missing.status_code == 404
+    assert _next(missing) == "/console/ Back to the console"
+
+
+def test_favicon(client):
+    html = client.get("/").get_data(as_text=True)
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
+    assert '<link rel="icon" href="/static/favicon.ico" sizes="32x32">' in html
+    for path in ("/favicon.ico", "/static/favicon.ico", "/static/favicon.svg"):
+        with client.get(path) as response:
+            assert response.status_code == 200, path
+            assert response.mimetype.startswith("image/"), (path, response.mimetype)
+            assert 0 < len(response.data) < 5_000

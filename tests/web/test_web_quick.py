@@ -14,7 +14,7 @@ def finish(client) -> str:
     response = client.post("/quick/answer", data=PAGE1 | {"page": "1", "action": "next"})
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert "Section 2 of 2" in html
+    assert "Question 5 of 6 · about 1 minute left" in html
     assert '<input type="hidden" name="c_crm" value="2">' in html
     done = client.post("/quick/answer", data=PAGE1 | PAGE2 | {"page": "2"})
     assert done.status_code == 302
@@ -30,7 +30,8 @@ def test_landing_offers_the_quick_check(client):
 
 def test_first_page(client):
     html = client.get("/quick/answer").get_data(as_text=True)
-    assert "Section 1 of 2" in html and 'name="c_customers"' in html
+    assert "Question 1 of 6 · about 1 minute left" in html and 'name="c_customers"' in html
+    assert '<progress max="6" value="0"' in html and "Your market</h1>" in html
     assert 'name="c_belief"' not in html
 
 
@@ -56,7 +57,7 @@ def test_back_keeps_answers(client, rows):
     response = client.post("/quick/answer", data=PAGE1 | PAGE2 | {"page": "2",
                                                                   "action": "back"})
     html = response.get_data(as_text=True)
-    assert "Section 1 of 2" in html and 'id="c_crm-2" name="c_crm" value="2" checked' in html
+    assert "Question 1 of 6" in html and 'id="c_crm-2" name="c_crm" value="2" checked' in html
     assert '<input type="hidden" name="c_belief" value="2">' in html
     assert rows(QuickResult) == []
 

@@ -4,7 +4,26 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
 from assess.models import Draft, Invitation, Response
+
+from .conftest import FULL
+
+
+@pytest.fixture
+def complete_pages(client, start):
+    """Answer every page of the web-team survey as a rep, up to review; returns the token."""
+
+    def go(link: str, role: str = "rep", team: str = "East") -> str:
+        token = start(link, role=role, team=team)
+        for number, data in FULL.items():
+            response = client.post(f"/r/{token}/section/{number}",
+                                   data=data | {"action": "next"})
+            assert response.status_code == 302, response.get_data(as_text=True)[:800]
+        return token
+
+    return go
 
 
 def test_intro_shows_promise_time_and_choices(client, make_round):
@@ -13,7 +32,8 @@ def test_intro_shows_promise_time_and_choices(client, make_round):
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "Web test team survey" in html
-    assert "About 2 minutes" in html
+    assert "About 2 minutes · up to 7 questions</strong>, one page per topic" in html
+    assert "(from 5 to 7)" in html
     assert "Anonymous." in html and "at least 3 people" in html
     assert 'name="role"' in html and 'name="team"' in html
     assert 'id="start"' in html
@@ -23,7 +43,7 @@ def test_full_flow_stores_exactly_the_answers(client, make_round, start, rows):
     r = make_round()
     token = start(f"/s/{r.link}", role="rep", team="East")
     first = client.get(f"/r/{token}/section/1").get_data(as_text=True)
-    assert "Section 1 of 4" in first
+    assert "Question 1 of 7 · about 2 minutes left" in first and "Your market</h1>" in first
     assert '<fieldset class="question likert' in first and "<legend>" in first
     assert 'name="tm_customers"' in first and 'type="radio"' in first
     assert f"/r/{token}" in first  # the resume link is on every page
@@ -49,7 +69,7 @@ def test_questions_follow_the_role(client, make_round, start):
     r = make_round()
     token = start(f"/s/{r.link}", role="support")
     html = client.get(f"/r/{token}/section/1").get_data(as_text=True)
-    assert "Section 1 of 3" in html  # the reps-only section is skipped
+    assert "Question 1 of 5 ·" in html  # the reps-only questions are not counted
     page2 = client.get(f"/r/{token}/section/2").get_data(as_text=True)
     assert "Tools and timing" in page2 and "be_mission" not in page2
     answer = client.post(f"/r/{token}/section/2", data={"be_mission": "3"})
@@ -163,8 +183,9 @@ def test_double_submit_stores_one_response(client, make_round, start, rows):
     r = make_round()
     token = start(f"/s/{r.link}")
     client.post(f"/r/{token}/section/1", data={"tm_why_us": "4"})
-    first = client.post(f"/r/{token}/review")
-    second = client.post(f"/r/{token}/review")  # second click / second tab / back button
+    confirmed = {"confirm_few": "yes"}  # 1 of 6 answered: sent only when confirmed
+    first = client.post(f"/r/{token}/review", data=confirmed)
+    second = client.post(f"/r/{token}/review", data=confirmed)  # second click / tab / back
     assert first.headers["Location"].endswith("/thanks")
     assert second.headers["Location"].endswith("/thanks")
     assert len(rows(Response)) == 1
@@ -283,3 +304,347 @@ def test_resume_link_expires(app, client, make_round, start):
             expires_on=today() - timedelta(days=1)))
         db.session.commit()
     assert client.get(f"/r/{token}").status_code == 404
+
+
+def test_change_from_review_goes_back_to_review(client, make_round, complete_pages, rows):
+    r = make_round()
+    token = complete_pages(f"/s/{r.link}")
+    review = client.get(f"/r/{token}/review").get_data(as_text=True)
+    assert f'href="/r/{token}/section/2?from=review"' in review
+    page = client.get(f"/r/{token}/section/2?from=review").get_data(as_text=True)
+    assert "Save and return to review" in page and "Save and continue" not in page
+    assert f'action="/r/{token}/section/2?from=review"' in page
+    # The button, and "next" (what Enter in a number box sends): both lead back to review
+    for action in ("review", "next"):
+        done = client.post(f"/r/{token}/section/2?from=review",
+                           data={"be_mission": "1", "ex_process": "2", "action": action})
+        assert done.headers["Location"].endswith(f"/r/{token}/review"), action
+    # Saving for later from there: the resume link reopens review, not section 2
+    saved = client.post(f"/r/{token}/section/2?from=review",
+                        data={"be_mission": "1", "action": "save"})
+    assert saved.headers["Location"].endswith(f"/r/{token}/saved")
+    assert client.get(f"/r/{token}").headers["Location"].endswith(f"/r/{token}/review")
+    # An error keeps the respondent on the "from review" page
+    bad = client.post(f"/r/{token}/section/1?from=review", data={"action": "review"})
+    assert bad.status_code == 400 and "Save and return to review" in bad.get_data(as_text=True)
+    [draft] = rows(Draft)
+    assert draft.answers["be_mission"] == 1 and "ex_process" not in draft.answers
+
+
+def test_navigation_is_one_pure_function():
+    from assess.errors import BadForm
+    from assess.survey.navigation import Step, navigate
+
+    assert navigate("next", 2, 4) == Step("page", 3, 2)
+    assert navigate("next", 4, 4) == Step("end", 4, 4)
+    assert navigate("next", 2, 4, from_review=True) == Step("end", 4, 4)
+    assert navigate("review", 2, 4) == Step("end", 4, 4)
+    assert navigate("back", 2, 4) == Step("page", 1, 0)
+    assert navigate("save", 2, 4) == Step("saved", 2, 1)
+    assert navigate("save", 2, 4, from_review=True) == Step("saved", 2, 4)
+    with pytest.raises(BadForm):
+        navigate("explode", 1, 4)
+
+
+def test_progress_counts_the_questions_of_the_role():
+    """'Question 10 of 70 · about 10 minutes left': counted over what this role is asked,
+    minutes scaled from the questionnaire's estimate for its longest role."""
+    from assess.survey.paging import minutes_for, pages, progress
+    from questionnaires import load_ref
+
+    q = load_ref("team-ecosystem@2")
+    rep = pages(q, "rep")
+    first = progress(q, rep, 1)
+    assert (first.first, first.total, first.minutes_left) == (1, 70, 12)
+    second = progress(q, rep, 2)
+    assert (second.first, second.done, second.total) == (10, 9, 70)
+    assert second.minutes_left == 10 and second.title == rep[1].section.title
+    last = progress(q, rep, len(rep))
+    assert last.first == 68 and last.minutes_left == 1
+    support = pages(q, "support")
+    assert progress(q, support, 1).total == 27 and progress(q, support, 1).minutes_left == 5
+    assert minutes_for(q, 0) == 0
+
+
+# --------------------------------------------------------------------------- sending
+
+
+def test_an_empty_survey_cannot_be_sent(client, make_round, start, rows):
+    r = make_round()
+    token = start(f"/s/{r.link}", role="support")  # support has no required question
+    page = client.get(f"/r/{token}/review").get_data(as_text=True)
+    assert "There is nothing to send yet" in page and 'id="submit"' not in page
+    refused = client.post(f"/r/{token}/review", data={"confirm_few": "yes"})
+    assert refused.status_code == 400
+    assert "nothing to send" in refused.get_data(as_text=True)
+    assert rows(Response) == [] and len(rows(Draft)) == 1
+
+
+def test_fewer_than_half_answered_needs_a_confirmation(client, make_round, start, rows):
+    r = make_round()
+    token = start(f"/s/{r.link}")
+    client.post(f"/r/{token}/section/1", data={"tm_why_us": "4", "tm_customers": "3"})
+    page = client.get(f"/r/{token}/review").get_data(as_text=True)
+    assert "You answered 2 of 7 questions." in page and "You rated 2 of 6 statements" in page
+    assert 'id="few-warning"' in page and 'name="confirm_few" value="yes" required' in page
+    refused = client.post(f"/r/{token}/review")
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "Tick the box" in html and 'role="alert"' in html
+    assert rows(Response) == []
+    sent = client.post(f"/r/{token}/review", data={"confirm_few": "yes"})
+    assert sent.headers["Location"].endswith("/thanks")
+    assert len(rows(Response)) == 1
+
+
+def test_half_answered_is_sent_without_a_question(client, make_round, start, rows):
+    r = make_round()
+    token = start(f"/s/{r.link}")
+    client.post(f"/r/{token}/section/1", data={"tm_why_us": "4", "tm_customers": "3"})
+    client.post(f"/r/{token}/section/3", data={"so_crm": "2"})
+    page = client.get(f"/r/{token}/review").get_data(as_text=True)
+    assert "You answered 3 of 7 questions." in page and "few-warning" not in page
+    assert client.post(f"/r/{token}/review").headers["Location"].endswith("/thanks")
+    assert len(rows(Response)) == 1
+
+
+def test_completion_counts_dont_know_but_not_free_text():
+    from assess.respondent.operations import send_refusal
+    from assess.survey.paging import completion, pages
+    from questionnaires import load_ref
+
+    q = load_ref("team-ecosystem@2")
+    rep = pages(q, "rep")
+    scored = [x.key for page in rep for x in page.questions if q.scale_of(x).scored]
+    text = [x.key for page in rep for x in page.questions if not q.scale_of(x).scored]
+    assert len(scored) == 67
+    empty = completion(q, "rep", rep, {})
+    assert (empty.answered, empty.asked, empty.anything) == (0, 67, False)
+    assert (empty.given, empty.total) == (0, 70)
+    assert send_refusal(0, empty, confirmed=True) == "empty"
+    only_text = completion(q, "rep", rep, {text[0]: "Less admin."})
+    assert only_text.anything and only_text.answered == 0
+    assert send_refusal(0, only_text, confirmed=False) == "unconfirmed"
+    assert send_refusal(0, only_text, confirmed=True) is None
+    dont_know = completion(q, "rep", rep, dict.fromkeys(scored[:34], "dk"))
+    assert dont_know.answered == 34 and not dont_know.under_half
+    assert send_refusal(0, dont_know, confirmed=False) is None
+    assert completion(q, "rep", rep, dict.fromkeys(scored[:33], 3)).under_half
+    assert send_refusal(1, dont_know, confirmed=True) == "missing"
+
+
+# --------------------------------------------------------------------------- role and team
+
+
+def test_role_and_team_change_on_the_review_page(client, make_round, complete_pages, rows):
+    r = make_round()
+    token = complete_pages(f"/s/{r.link}", role="rep", team="East")
+    page = client.get(f"/r/{token}/review").get_data(as_text=True)
+    assert f'action="/r/{token}/about"' in page
+    assert '<option selected value="rep">' in page and 'value="East"' in page
+    assert "Your own work" in page
+    changed = client.post(f"/r/{token}/about", data={"role": "support", "team": "West"})
+    assert changed.headers["Location"].endswith(f"/r/{token}/review")
+    page = client.get(f"/r/{token}/review").get_data(as_text=True)
+    assert "Your role is now:" in page
+    assert "Your team is now: West." in page
+    assert "No longer asked: Your own work" in page
+    assert "Your own work" not in page.split("No longer asked")[1].split("</p>")[1]
+    assert client.get(f"/r/{token}").headers["Location"].endswith("/review")
+    # Answers to the questions a support person is not asked stay in the draft...
+    assert rows(Draft)[0].answers["be_mission"] == 2
+    # ...and are not sent
+    assert client.post(f"/r/{token}/review").headers["Location"].endswith("/thanks")
+    [response] = rows(Response)
+    assert response.role == "support" and response.team == "West"
+    assert "be_mission" not in response.answers and "ex_process" not in response.answers
+    assert response.answers["tm_why_us"] == 5
+
+
+def test_changing_the_role_back_restores_answers(client, make_round, complete_pages, rows):
+    r = make_round()
+    token = complete_pages(f"/s/{r.link}")
+    client.post(f"/r/{token}/about", data={"role": "support", "team": "East"})
+    client.post(f"/r/{token}/about", data={"role": "rep", "team": "East"})
+    page = client.get(f"/r/{token}/review").get_data(as_text=True)
+    assert "New for you: Your own work." in page
+    assert "I believe in what we sell." in page and "Disagree (2)" in page
+    assert client.post(f"/r/{token}/review").status_code == 302
+    assert rows(Response)[0].answers["be_mission"] == 2
+
+
+def test_role_form_is_checked_and_offers_the_round_teams(client, make_round, start, rows):
+    r = make_round(teams=["North", "South"])
+    token = start(f"/s/{r.link}", role="rep", team="North")
+    page = client.get(f"/r/{token}/review").get_data(as_text=True)
+    assert '<option selected value="North">' in page
+    for data in ({"role": "boss"}, {"role": "rep", "team": "Elsewhere"}):
+        refused = client.post(f"/r/{token}/about", data=data)
+        assert refused.status_code == 400, data
+        assert "<details class=\"about\" open>" in refused.get_data(as_text=True)
+    assert rows(Draft)[0].role == "rep" and rows(Draft)[0].team == "North"
+    same = client.post(f"/r/{token}/about", data={"role": "rep", "team": "North"})
+    assert same.status_code == 302
+    assert "Nothing changed." in client.get(f"/r/{token}/review").get_data(as_text=True)
+
+
+# --------------------------------------------------------------------------- invitations
+
+
+def test_an_invitation_reopens_its_draft_until_sent(app, client, make_round, invite, rows):
+    r = make_round(access_mode="invitation")
+    token = invite(r.id)
+    assert client.get(f"/i/{token}").status_code == 200  # the intro
+    started = client.post(f"/i/{token}", data={"role": "rep", "team": "East"})
+    assert started.headers["Location"].endswith(f"/r/{token}/section/1")
+    client.post(f"/r/{token}/section/1", data={"tm_customers": "2", "tm_why_us": "3",
+                                               "action": "next"})
+    [invitation] = rows(Invitation)
+    assert invitation.used is False  # the tab was closed: nothing is spent yet
+
+    other = app.test_client()  # later, another browser: the invitation link again
+    reopened = other.get(f"/i/{token}")
+    assert reopened.status_code == 302 and reopened.headers["Location"].endswith(f"/r/{token}")
+    assert other.get(f"/r/{token}").headers["Location"].endswith(f"/r/{token}/section/2")
+    assert 'value="2" checked' in other.get(f"/r/{token}/section/1").get_data(as_text=True)
+    again = other.post(f"/i/{token}", data={"role": "manager"})  # a stale intro tab
+    assert again.status_code == 302 and len(rows(Draft)) == 1
+    page = other.get(f"/r/{token}/section/2").get_data(as_text=True)
+    assert f'href="http://survey.test/i/{token}"' in page  # the way back is the invitation
+
+    for number, data in FULL.items():
+        other.post(f"/r/{token}/section/{number}", data=data)
+    assert other.post(f"/r/{token}/review").headers["Location"].endswith("/thanks")
+    assert other.post(f"/r/{token}/review").headers["Location"].endswith("/thanks")
+    [invitation] = rows(Invitation)
+    assert invitation.used is True
+    assert len(rows(Response)) == 1 and rows(Draft) == []
+    used = client.get(f"/i/{token}")
+    assert used.status_code == 410 and "already been used" in used.get_data(as_text=True)
+    assert client.post(f"/i/{token}", data={"role": "rep"}).status_code == 410
+    assert client.get(f"/r/{token}/review").status_code == 404
+
+
+def test_nothing_stored_links_an_invitation_to_its_draft_or_response(app, client, make_round,
+                                                                    invite, rows):
+    import sqlalchemy as sa
+
+    from assess.extensions import db
+    from assess.tokens import derived_token, hash_token
+
+    r = make_round(access_mode="invitation")
+    token = invite(r.id)
+    client.post(f"/i/{token}", data={"role": "rep"})
+    client.post(f"/r/{token}/section/1", data={"tm_why_us": "3"})
+    [invitation], [draft] = rows(Invitation), rows(Draft)
+    # The draft's key is the hash of an HMAC of the invitation token: the database alone
+    # cannot join the two.
+    assert draft.token_hash == hash_token(derived_token("test-secret",
+                                                        "invitation-draft:" + token))
+    assert draft.token_hash != invitation.token_hash
+    assert invitation.token_hash not in repr(vars(draft))
+    with app.app_context():
+        inspector = sa.inspect(db.engine)
+        for table in ("draft", "response", "invitation"):
+            names = {c["name"] for c in inspector.get_columns(table)}
+            assert not any("invitation" in n or "draft" in n or "response" in n
+                           for n in names), (table, names)
+            targets = {fk["referred_table"] for fk in inspector.get_foreign_keys(table)}
+            assert targets == {"round"}, (table, targets)
+        invitation_columns = {c["name"] for c in inspector.get_columns("invitation")}
+    # no link to a draft or a response: the email only for invitations sent by mail
+    assert invitation_columns == {"id", "public_id", "round_id", "token_hash", "salt",
+                                  "email", "used", "revoked", "sent_on", "reminded_on"}
+
+
+def test_the_invitation_is_spent_in_its_own_transaction(app, client, make_round, invite,
+                                                        rows):
+    """Marking the invitation used and storing the response never share a transaction,
+    so the database's log does not chain them."""
+    import sqlalchemy as sa
+
+    from assess.extensions import db
+
+    r = make_round(access_mode="invitation")
+    token = invite(r.id)
+    client.post(f"/i/{token}", data={"role": "rep"})
+    for number, data in FULL.items():
+        client.post(f"/r/{token}/section/{number}", data=data)
+    transactions: list[list[str]] = [[]]
+
+    def statement(_conn, _cursor, sql, *_args):
+        transactions[-1].append(" ".join(sql.split()).lower())
+
+    def commit(_conn):
+        transactions.append([])
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", statement)
+    sa.event.listen(engine, "commit", commit)
+    try:
+        assert client.post(f"/r/{token}/review").status_code == 302
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", statement)
+        sa.event.remove(engine, "commit", commit)
+    spent = [t for t in transactions if any(s.startswith("update invitation") for s in t)]
+    stored = [t for t in transactions if any(s.startswith("insert into response") for s in t)]
+    assert len(spent) == 1 and len(stored) == 1 and spent[0] is not stored[0]
+    assert not any(s.startswith("insert into response") for s in spent[0])
+    assert rows(Invitation)[0].used and len(rows(Response)) == 1
+
+
+def test_a_spent_invitation_with_its_draft_left_can_still_send_once(app, client, make_round,
+                                                                     invite, rows):
+    """Should sending fail between its two transactions, the invitation is used but its
+    draft is still there: the invitation link reopens it and it is sent once."""
+    from assess.respondent import operations as ops
+
+    r = make_round(access_mode="invitation")
+    token = invite(r.id)
+    client.post(f"/i/{token}", data={"role": "rep"})
+    client.post(f"/r/{token}/section/1", data={"tm_why_us": "3", "tm_customers": "4"})
+    client.post(f"/r/{token}/section/3", data={"so_crm": "3"})
+    with app.test_request_context():
+        ops.spend_invitation(token)
+    assert client.get(f"/i/{token}").headers["Location"].endswith(f"/r/{token}")
+    assert client.post(f"/r/{token}/review").headers["Location"].endswith("/thanks")
+    assert len(rows(Response)) == 1
+    assert client.get(f"/i/{token}").status_code == 410
+
+
+def test_an_expired_invitation_draft_starts_afresh(app, client, make_round, invite, rows):
+    from datetime import timedelta
+
+    from assess.extensions import db
+    from assess.models import today
+
+    r = make_round(access_mode="invitation")
+    token = invite(r.id)
+    client.post(f"/i/{token}", data={"role": "rep"})
+    client.post(f"/r/{token}/section/1", data={"tm_why_us": "3"})
+    with app.app_context():
+        db.session.execute(Draft.__table__.update().values(
+            expires_on=today() - timedelta(days=1)))
+        db.session.commit()
+    assert client.get(f"/i/{token}").status_code == 200  # the intro again
+    restarted = client.post(f"/i/{token}", data={"role": "rep"})
+    assert restarted.headers["Location"].endswith(f"/r/{token}/section/1")
+    [draft] = rows(Draft)
+    assert draft.answers == {}
+
+
+def test_starting_one_invitation_twice_makes_one_draft(app, make_round, invite, rows):
+    """Two tabs pressing Start on the same invitation at once: the second insert meets
+    the first draft's unique key and simply opens it."""
+    from assess.extensions import db
+    from assess.models import Round
+    from assess.respondent import operations as ops
+
+    r = make_round(access_mode="invitation")
+    token = invite(r.id)
+    with app.test_request_context(method="POST"):
+        round_ = db.session.get(Round, r.id)
+        assert ops.start(round_, "rep", None, token) == token
+        assert ops.start(round_, "manager", None, token) == token
+    [draft] = rows(Draft)
+    assert draft.role == "rep"
