@@ -25,6 +25,10 @@ class ActionForm(FlaskForm):
     """A button that changes something: only the CSRF token."""
 
 
+class InviteForm(FlaskForm):
+    email = StringField("Email address", validators=[DataRequired(), Length(max=254)])
+
+
 class ClientForm(FlaskForm):
     name = StringField("Client name", validators=[DataRequired(), Length(max=200)])
 

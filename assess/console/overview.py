@@ -86,6 +86,7 @@ class ClientPage:
     rounds: tuple[RoundCard, ...]
     history: tuple[HistoryRow, ...]
     compare: forms.CompareForm
+    people: tuple[Account, ...]  # the client's own users (CEO, HR lead)
 
 
 def client(org: Organisation) -> ClientPage:
@@ -101,7 +102,9 @@ def client(org: Organisation) -> ClientPage:
     compare.after.choices = choices
     if len(choices) >= 2:
         compare.before.data, compare.after.data = choices[-2].value, choices[-1].value
-    return ClientPage(org, tuple(_card(r) for r in rounds), rows, compare)
+    people = tuple(db.session.scalars(sa.select(Account).where(
+        Account.organisation_id == org.id).order_by(Account.email)))
+    return ClientPage(org, tuple(_card(r) for r in rounds), rows, compare, people)
 
 
 def history_png(org: Organisation) -> bytes:

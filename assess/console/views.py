@@ -51,7 +51,7 @@ def _valid(form) -> None:
 @bp.get("/")
 def home():
     return render_template("console/home.html", home=overview.home(current_user),
-                           client_form=forms.ClientForm())
+                           client_form=forms.ClientForm(), invite_form=forms.InviteForm())
 
 
 @bp.post("/clients")
@@ -61,6 +61,22 @@ def create_client():
     _valid(form)
     org = ops.create_client(current_user, form.name.data or "")
     return _done("console.client", f"Client “{org.name}” created.", public_id=org.public_id)
+
+
+@bp.post("/people/invite")
+def invite_person():
+    """An admin invites a consultant; a consultant a client user of one of their clients.
+    The one-time link is shown here once (and mailed when mail is set up)."""
+    from ..auth.operations import invite
+
+    form = forms.InviteForm()
+    _valid(form)
+    org_id = request.form.get("client", "")
+    org = access.organisation_for(current_user, org_id, manage=True) if org_id else None
+    role = "client" if org is not None else "consultant"
+    link = invite(current_user, form.email.data or "", role, org)
+    return render_template("console/invited.html", link=link, email=form.email.data,
+                           organisation=org)
 
 
 @bp.post("/leads/<public_id>/start")
@@ -76,7 +92,8 @@ def start_lead(public_id: str):
 def client(public_id: str):
     org = access.organisation_for(current_user, public_id)
     return render_template("console/client.html", page=overview.client(org),
-                           rename_form=forms.ClientForm(name=org.name))
+                           rename_form=forms.ClientForm(name=org.name),
+                           invite_form=forms.InviteForm())
 
 
 @bp.post("/clients/<public_id>/rename")

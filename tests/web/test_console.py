@@ -464,3 +464,34 @@ def test_self_serve_ceo_opens_an_account_and_runs_their_round(app_factory):
     taken = client.post(f"/quick/result/{token}/team", data={
         "name": "Bo", "email": "bo@self.example", "company": "Other", "password": PASSWORD})
     assert taken.status_code == 400 and "already an account" in taken.get_data(as_text=True)
+
+
+def test_consultants_invite_client_users_who_then_see_only_their_organisation(app, world):
+    from assess.extensions import db
+    from assess.models import Account
+
+    consultant = app.test_client()
+    sign_in(consultant, world.c1)
+    page = consultant.post("/console/people/invite", data={"email": "hr@one.example",
+                                                           "client": world.org1})
+    assert page.status_code == 200
+    link = re.search(r'id="invite-link"[^>]*value="([^"]+)"', page.get_data(as_text=True)) \
+        or re.search(r'value="([^"]+)"[^>]*id="invite-link"', page.get_data(as_text=True))
+    path = link.group(1).split("survey.test", 1)[-1]
+    assert consultant.post("/console/people/invite", data={
+        "email": "x@two.example", "client": world.org2}).status_code == 404  # not theirs
+    newcomer = app.test_client()
+    done = newcomer.post(path, data={"name": "Hana R", "password": PASSWORD,
+                                     "confirm": PASSWORD})
+    assert done.status_code == 302, done.get_data(as_text=True)[:500]
+    home = newcomer.get("/console/").get_data(as_text=True)
+    assert "Org One" in home and "Org Two" not in home
+    with app.app_context():
+        person = db.session.scalar(sa.select(Account).filter_by(email="hr@one.example"))
+        assert person.role == "client" and person.organisation.public_id == world.org1
+    admin = app.test_client()
+    sign_in(admin, world.admin)
+    assert admin.post("/console/people/invite",
+                      data={"email": "new@consult.example"}).status_code == 200
+    assert consultant.post("/console/people/invite",
+                           data={"email": "peer@consult.example"}).status_code in (400, 403)
