@@ -11,10 +11,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from questionnaires import Questionnaire
-from scoring import Answers, Result, score
+from scoring import Answers, Result
 
-from .. import questionnaire_store
-from ..errors import BelowThreshold, NotFound
+from ..errors import NotFound
 from ..extensions import db
 from ..models import Organisation, QuestionnaireVersion, Response, Round
 
@@ -65,26 +64,16 @@ def earlier_rounds(round_: Round) -> list[Round]:
         .order_by(Round.opens_at)).all())
 
 
-def prepare(round_id: int, consultant_id: int | None = None, *,
-            by: str | None = "role") -> RoundReport:
-    """Score a round (and its earlier rounds for the trend); refuse under the threshold."""
+def prepare(round_id: int, consultant_id: int | None = None) -> RoundReport:
+    """A round's report inputs for the CLI (`assess report --all-rounds`): the same
+    scoring as the console's results (`results.round_results`)."""
+    from .results import round_results
+
     round_ = round_for(round_id, consultant_id)
-    q = questionnaire_store.of(round_.questionnaire)
-    answers = round_answers(round_, q)
-    k = round_.min_group_size
-    if len(answers) < k:
-        raise BelowThreshold(f"Round {round_id}", len(answers), k)
-    previous: list[tuple[str, Result]] = []
-    last: Answers | None = None
-    for earlier in earlier_rounds(round_):
-        old = round_answers(earlier, q)
-        if len(old) >= earlier.min_group_size:
-            previous.append((earlier.title, score(old, q, min_group_size=earlier.min_group_size)))
-            last = old
-    result = score(answers, q, by=by, previous=last, min_group_size=k)
+    r = round_results(round_)
     org: Organisation = round_.organisation
-    consultant = org.consultant.name if org.consultant else ""
-    return RoundReport(round_.id, org.name, round_.title, q, result, tuple(previous),
+    consultant = org.consultant.brand_name or org.consultant.name if org.consultant else ""
+    return RoundReport(round_.id, org.name, round_.title, r.q, r.result, r.previous,
                        consultant)
 
 
