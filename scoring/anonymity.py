@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import combinations
 
 import numpy as np
@@ -39,7 +39,7 @@ UNSPECIFIED = "unspecified"
 _TOLERANCE = 1e-9
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Grouping:
     """The respondents' labels in every view, e.g. {"role": [...], "team": [...]}."""
 
@@ -51,13 +51,27 @@ class Grouping:
         return [v for v in VIEWS if v in self.labels] + [
             v for v in self.labels if v not in VIEWS]
 
+    @cached_property
+    def groups(self) -> frozenset[tuple[str, str]]:
+        """Every (view, label) group of every respondent."""
+        return frozenset((v, str(label)) for v in self.views
+                         for label in set(np.asarray(self.labels[v]).tolist()))
+
+    @cached_property
+    def _all_cells(self) -> tuple[np.ndarray, list[tuple[str, ...]]]:
+        """Every respondent's cell, once (sorted: nothing depends on respondent order)."""
+        columns = [np.asarray(self.labels[v]).astype(str) for v in self.views]
+        if not columns or not len(columns[0]):
+            return np.zeros(0, dtype=int), []
+        joined = np.array(["\x1f".join(parts) for parts in zip(*columns, strict=True)])
+        names, ids = np.unique(joined, return_inverse=True)
+        return ids.astype(int), [tuple(name.split("\x1f")) for name in names.tolist()]
+
     def cells(self, present: np.ndarray) -> tuple[np.ndarray, list[tuple[str, ...]]]:
-        """Cell index per present respondent and the label tuple of each cell."""
-        views = self.views
-        keys = list(zip(*(self.labels[v][present] for v in views), strict=True))
-        cells = sorted(set(keys))  # sorted: the outcome never depends on respondent order
-        index = {key: i for i, key in enumerate(cells)}
-        return np.array([index[key] for key in keys], dtype=int), cells
+        """Cell index per present respondent and the label tuple of each cell present."""
+        ids, keys = self._all_cells
+        used, local = np.unique(ids[present], return_inverse=True)
+        return local.astype(int), [keys[i] for i in used.tolist()]
 
 
 def hidden_groups(grouping: Grouping, present: np.ndarray, k: int
@@ -72,13 +86,14 @@ def hidden_groups(grouping: Grouping, present: np.ndarray, k: int
     total = int(present.sum())
     if total == 0:
         return frozenset()
-    everything = {(v, str(label)) for v in views for label in set(grouping.labels[v].tolist())}
+    everything = grouping.groups
     if total < k:
         return frozenset(everything | {ALL})
     ids, cell_keys = grouping.cells(present)
     sizes = np.bincount(ids, minlength=len(cell_keys))
+    with_members = {(view, key[i]) for key in cell_keys for i, view in enumerate(views)}
     return frozenset(_suppress(tuple(views), tuple(cell_keys), tuple(int(s) for s in sizes), k)
-                     | {g for g in everything if g not in _groups(views, cell_keys)})
+                     | (everything - with_members))  # a group without members: no figure
 
 
 def _groups(views: Sequence[str], cell_keys: Sequence[tuple[str, ...]]
