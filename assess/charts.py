@@ -333,6 +333,104 @@ def trend_png(rounds: Sequence[str], series: Sequence[tuple[str, Sequence[float 
     return _png(fig)
 
 
+def _label_lines(text: str, width: int, most: int = 3) -> str:
+    """Wrap a label to at most `most` lines; a longer one ends in an ellipsis instead of
+    running into its neighbour (the full name is printed beside the chart)."""
+    lines = _wrap(text, width).split("\n")
+    lines = [line if len(line) <= width else line[:width - 1] + "\u2026" for line in lines]
+    if len(lines) > most:
+        lines = lines[:most]
+        lines[-1] = lines[-1][:width - 1].rstrip() + "\u2026"
+    return "\n".join(lines)
+
+
+def trend_multiples_png(rounds: Sequence[str],
+                        series: Sequence[tuple[str, Sequence[float | None]]], *,
+                        width_px: int = 680, columns: int = 5,
+                        bands: tuple[float, float] | None = (50.0, 70.0)) -> bytes:
+    """Small multiples: one panel per series (the overall, then each area), rounds along
+    x on a shared 0-100 scale, so five series never overlap and fifty rounds stay
+    readable.
+
+    Each panel prints its latest value beside the last point and its first value beside
+    the first, and names only the first and last round (wrapped inside the panel, never
+    clipped); `bands` shades the critical and healthy zones lightly. Markers are drawn
+    while there are few rounds.
+    """
+    count = len(series)
+    if count == 0:
+        raise ValueError("no series to draw")
+    columns = max(1, min(columns, count))
+    rows = math.ceil(count / columns)
+    width = width_px / 100
+    axis_w = 0.28  # inches left of the first column: the 0/50/100 labels
+    panel_w = (width - axis_w) / columns
+    pad_left, pad_right = 0.06, 0.3  # the latest value is printed right of the line
+    plot_w = panel_w - pad_left - pad_right
+    chars = max(6, int((plot_w + pad_right) * 100 / 2 / 6.2) - 1)  # ~6.2 px a character
+    first = _label_lines(rounds[0], chars) if rounds else ""
+    last = _label_lines(rounds[-1], chars) if len(rounds) > 1 else ""
+    label_lines = max(first.count("\n"), last.count("\n")) + 1
+    titles = [_label_lines(name, max(8, int(panel_w * 100 / 7.6)), 2) for name, _ in series]
+    title_lines = max(t.count("\n") for t in titles) + 1
+    title_h, plot_h, label_h = 0.08 + 0.14 * title_lines, 0.75, 0.12 * label_lines + 0.1
+    row_h = title_h + plot_h + label_h + 0.08
+    height = row_h * rows
+    fig = _figure(width, height)
+    xs = list(range(len(rounds)))
+    span = max(len(rounds) - 1, 1)
+    markers = len(rounds) <= 12
+    for i, (_, data) in enumerate(series):
+        r, c = divmod(i, columns)
+        left = (axis_w + c * panel_w + pad_left) / width
+        bottom = (row_h * (rows - r - 1) + label_h + 0.04) / height
+        ax = fig.add_axes((left, bottom, plot_w / width, plot_h / height))
+        if bands is not None:
+            ax.axhspan(0, bands[0], color=BAND_COLOURS["critical"], alpha=0.07, lw=0)
+            ax.axhspan(bands[1], 100, color=BAND_COLOURS["healthy"], alpha=0.07, lw=0)
+        points = [(x, float(v)) for x, v in zip(xs, data, strict=True)
+                  if v is not None and _shown(v)]
+        colour = ACCENT if i == 0 else INK
+        if points:
+            ax.plot([p[0] for p in points], [p[1] for p in points], "-", color=colour,
+                    linewidth=1.8 if i == 0 else 1.3, solid_capstyle="round", zorder=3)
+            ends = [points[0], points[-1]] if len(points) > 1 else [points[0]]
+            dots = points if markers else ends
+            ax.plot([p[0] for p in dots], [p[1] for p in dots], "o", color=colour,
+                    markersize=3, zorder=4)
+            x, v = points[-1]
+            ax.annotate(f"{math.floor(v + 0.5)}", (x, v), xytext=(4, 0),
+                        textcoords="offset points", ha="left", va="center", fontsize=8,
+                        color=colour, fontweight="bold", annotation_clip=False)
+            if len(points) > 1:
+                x0, v0 = points[0]
+                above = points[1][1] <= v0  # the line leaves downwards: label above it
+                ax.annotate(f"{math.floor(v0 + 0.5)}", (x0, v0),
+                            xytext=(0, 4 if above else -4), textcoords="offset points",
+                            ha="left", va="bottom" if above else "top", fontsize=7,
+                            color=MUTED, annotation_clip=False)
+        ax.set_xlim(-0.03 * span, span * 1.03 if len(rounds) > 1 else 1)
+        ax.set_ylim(0, 100)
+        ax.set_yticks([0, 50, 100])
+        if c:
+            ax.set_yticklabels([])
+        ax.set_xticks(xs if len(rounds) <= 12 else [0, len(rounds) - 1])
+        ax.set_xticklabels([])
+        ax.tick_params(axis="both", length=0, labelsize=6.5, colors=MUTED, pad=2)
+        for side in ("top", "right", "left"):
+            ax.spines[side].set_visible(False)
+        ax.grid(axis="y", color=GRID, linewidth=0.5)
+        ax.set_title(titles[i], loc="left", fontsize=7.5, fontweight="bold", color=INK,
+                     pad=3, linespacing=1.1)
+        if first:
+            ax.text(0, -0.05, first, transform=ax.transAxes, ha="left", va="top",
+                    fontsize=6.5, color=MUTED, linespacing=1.1)
+        if last:
+            ax.text(1, -0.05, last, transform=ax.transAxes, ha="right", va="top",
+                    fontsize=6.5, color=MUTED, linespacing=1.1)
+    return _png(fig)
+
+
 __all__ = [
     "BAND_COLOURS",
     "band_colour",
@@ -341,5 +439,6 @@ __all__ = [
     "heatmap_png",
     "ladder_png",
     "radar_png",
+    "trend_multiples_png",
     "trend_png",
 ]
