@@ -36,11 +36,15 @@ def environment() -> Environment:
     return env
 
 
-def render_html(template: str, context: dict[str, Any], *, page_size: str = "A4") -> str:
+def render_html(template: str, context: dict[str, Any], *, page_size: str = "A4",
+                external_css: bool = False) -> str:
+    """The report's HTML; with `external_css` the static stylesheet (report.css) is left
+    out, for `write_pdf(..., shared_css=True)` to supply it already parsed."""
     size = PAGE_SIZES.get(page_size.upper())
     if size is None:
         raise ReportError(f"page size must be A4 or Letter, not {page_size!r}")
-    return environment().get_template(template).render(**context, page_size=size)
+    return environment().get_template(template).render(**context, page_size=size,
+                                                       external_css=external_css)
 
 
 def _fetcher(images: dict[str, bytes], allowed_files: tuple[Path, ...]) -> Any:
@@ -75,12 +79,25 @@ def _font_config() -> Any:
     return _local.fonts
 
 
+def _stylesheet() -> Any:
+    """report.css parsed and its selectors compiled once per thread, not on every render."""
+    from weasyprint import CSS
+
+    if getattr(_local, "css", None) is None:
+        _local.css = CSS(string=(TEMPLATES / "report.css").read_text(encoding="utf-8"),
+                         base_url=str(TEMPLATES), font_config=_font_config())
+    return _local.css
+
+
 def write_pdf(html: str, images: dict[str, bytes], *, allowed_files: tuple[Path, ...] = (),
-              tagged: bool = True) -> bytes:
-    """Render to PDF bytes; `tagged` asks for the PDF/UA-1 variant (structure tags)."""
+              tagged: bool = True, shared_css: bool = False) -> bytes:
+    """Render to PDF bytes; `tagged` asks for the PDF/UA-1 variant (structure tags);
+    `shared_css` adds report.css for HTML rendered with `external_css=True`."""
     from weasyprint import HTML
 
     document = HTML(string=html, base_url=str(TEMPLATES),
                     url_fetcher=_fetcher(images, allowed_files))
     options: dict[str, Any] = {"pdf_variant": "pdf/ua-1"} if tagged else {}
+    if shared_css:
+        options["stylesheets"] = [_stylesheet()]
     return document.write_pdf(font_config=_font_config(), **options)
