@@ -216,6 +216,20 @@ def test_older_callers_still_work(team_demo):
     assert "Executive summary" in text
 
 
+def test_lean_browser_stylesheet_changes_nothing_visible(team_demo, team_pdf):
+    from assess.report import team_report_html
+    from assess.report.render import write_pdf
+
+    html, images = team_report_html(
+        team_demo.result, team_demo.q, org="Acme Widgets Ltd", round_name="Q3 2025",
+        consultant=Branding("Northwind Advisory"), response_rate=0.8,
+        previous_results=team_demo.previous_results, generated_on=DAY,
+        fieldwork=team_demo.fieldwork, contact=team_demo.contact,
+        comments=team_demo.comments, external_css=True)
+    stock = write_pdf(html, images, shared_css=True, lean_ua=False)
+    assert pdf_pages(stock) == pdf_pages(team_pdf)
+
+
 def test_document_is_accessible_and_portable(team_pdf):
     reader = PdfReader(io.BytesIO(team_pdf))
     assert reader.metadata.title == "Sales ecosystem diagnostic: Acme Widgets Ltd, Q3 2025"
