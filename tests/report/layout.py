@@ -8,7 +8,7 @@ import io
 from dataclasses import dataclass, field
 
 from pdfminer.converter import PDFPageAggregator
-from pdfminer.layout import LTChar, LTFigure, LTImage
+from pdfminer.layout import LTChar, LTCurve, LTFigure, LTImage
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 
@@ -23,6 +23,7 @@ class Page:
     height: float
     chars: list[tuple[Box, str, float]] = field(default_factory=list)  # box, text, size
     images: list[Box] = field(default_factory=list)
+    rules: list[Box] = field(default_factory=list)  # thin horizontal lines (borders)
 
     def text_in(self, y_low: float, y_high: float) -> str:
         """The characters whose box lies between two heights, left to right."""
@@ -37,6 +38,10 @@ def _collect(item: object, page: Page) -> None:
             page.chars.append((item.bbox, item.get_text(), item.size))
     elif isinstance(item, LTImage):
         page.images.append(item.bbox)
+    elif isinstance(item, LTCurve):  # lines and rectangles too
+        x0, y0, x1, y1 = item.bbox
+        if y1 - y0 <= 1.2 and x1 - x0 > 5:
+            page.rules.append(item.bbox)
     elif isinstance(item, LTFigure):
         for child in item:
             _collect(child, page)
@@ -71,4 +76,16 @@ def overlaps(page: Page) -> list[str]:
             slack = max(1.5, 0.5 * min(a[2] - a[0], b[2] - b[0]))
             if b[0] < a[2] - slack:
                 found.append(f"{ta}{tb} at x={b[0]:.0f}, y={b[1]:.0f}")
+    return found
+
+
+def struck(page: Page, inset: float = 1.5) -> list[str]:
+    """Characters a thin horizontal rule runs through (a border drawn across text)."""
+    found = []
+    for (x0, y0, x1, y1), text, _ in page.chars:
+        for rx0, ry0, rx1, ry1 in page.rules:
+            middle = (ry0 + ry1) / 2
+            if y0 + inset < middle < y1 - inset and rx0 < x1 - 1 and x0 + 1 < rx1:
+                found.append(f"{text!r} at x={x0:.0f}, y={y0:.0f}")
+                break
     return found

@@ -1,7 +1,7 @@
 """Every page of the team report keeps its text inside the page and off other text, and
 no page but the last is more than half empty -- for a small round (k answers), a large
 one (5,000), an all-weak, an all-healthy and a heavily suppressed one; the sample round
-fits 8-12 pages."""
+fits 8-12 pages (A4; on Letter too)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from questionnaires import load
 from scoring import parse_answers, score
 from scoring.synthetic import synthetic_answers
 
-from .layout import MM, overlaps, pages_of
+from .layout import MM, overlaps, pages_of, struck
 
 TOP, BOTTOM, SIDE = 20 * MM, 18 * MM, 18 * MM  # the team report's page margins
 COVER_SIDE = 20 * MM
@@ -30,14 +30,15 @@ def _levels(q, level: float) -> dict[str, float]:
 
 def _round(kind: str) -> tuple[bytes, str]:
     """A rendered report of one kind of round, with the running header it should carry."""
-    if kind == "sample":
+    if kind in ("sample", "letter"):
         d = demo(40)
         org, name = "Acme Widgets Ltd", "Q3 2025"
         pdf = build_team_report(
             d.result, d.q, org=org, round_name=name,
             consultant=Branding("Northwind Advisory"), response_rate=0.8,
             previous_results=d.previous_results, generated_on=DAY, fieldwork=d.fieldwork,
-            contact=d.contact, comments=d.comments)
+            contact=d.contact, comments=d.comments,
+            page_size="Letter" if kind == "letter" else "A4")
         return pdf, f"{org} · {name}"
     q = load("team-ecosystem")
     org, name, by, previous, texts = "Acme Widgets Ltd", "Round 1", "team", None, None
@@ -79,7 +80,7 @@ def _round(kind: str) -> tuple[bytes, str]:
     return pdf, f"{org} · {name}"
 
 
-KINDS = ["sample", "small", "large", "all_weak", "all_healthy", "suppressed"]
+KINDS = ["sample", "letter", "small", "large", "all_weak", "all_healthy", "suppressed"]
 
 
 def text_stays_inside_the_page(kind: str, running: str, pages) -> None:
@@ -91,6 +92,7 @@ def text_stays_inside_the_page(kind: str, running: str, pages) -> None:
             assert 0 <= y0 and y1 <= page.height, where
             assert side - SLACK <= x0 and x1 <= page.width - side + SLACK, where
         assert not overlaps(page), f"{kind}, page {page.number}: {overlaps(page)[:3]}"
+        assert not struck(page), f"{kind}, page {page.number}: lines through {struck(page)[:3]}"
         if page.number == 1:
             continue
         # the margins hold the running header and the footer, nothing else
@@ -123,5 +125,5 @@ def test_every_page_is_inside_and_used(kind):
     pages = pages_of(pdf)
     text_stays_inside_the_page(kind, running, pages)
     no_page_but_the_last_is_half_empty(kind, pages)
-    if kind == "sample":
+    if kind in ("sample", "letter"):
         assert 8 <= len(pages) <= 12
