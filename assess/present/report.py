@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from questionnaires import Questionnaire
@@ -301,7 +301,6 @@ class TeamReportView:
     reliability: ReliabilityView
     comments: CommentsView | None
     hidden_items: int
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def changes(self) -> dict[str, TrendRow]:
