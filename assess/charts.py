@@ -333,6 +333,115 @@ def trend_png(rounds: Sequence[str], series: Sequence[tuple[str, Sequence[float 
     return _png(fig)
 
 
+def _label_lines(text: str, width: int, most: int = 3) -> str:
+    """Wrap a label to at most `most` lines; a longer one ends in an ellipsis instead of
+    running into its neighbour (the full name is printed beside the chart)."""
+    lines = _wrap(text, width).split("\n")
+    lines = [line if len(line) <= width else line[:width - 1] + "\u2026" for line in lines]
+    if len(lines) > most:
+        lines = lines[:most]
+        lines[-1] = lines[-1][:width - 1].rstrip() + "\u2026"
+    return "\n".join(lines)
+
+
+def trend_multiples_png(rounds: Sequence[str],
+                        series: Sequence[tuple[str, Sequence[float | None]]], *,
+                        width_px: int = 680, columns: int = 5,
+                        bands: tuple[float, float] | None = (50.0, 70.0)) -> bytes:
+    """Small multiples: one panel per series (the overall, then each area), rounds along
+    x on a shared 0-100 scale, so five series never overlap and fifty rounds stay
+    readable.
+
+    Each panel prints its latest value beside the last point and its first value beside
+    the first, and names only the first and last round (wrapped inside the panel, never
+    clipped); `bands` shades the critical and healthy zones lightly. Markers are drawn
+    while there are few rounds. All panels are drawn on one axes in inch coordinates:
+    a matplotlib axes per panel cost three times as much for the same picture.
+    """
+    count = len(series)
+    if count == 0:
+        raise ValueError("no series to draw")
+    columns = max(1, min(columns, count))
+    rows = math.ceil(count / columns)
+    width = width_px / 100
+    axis_w = 0.28  # inches left of the first column: the 0/50/100 labels
+    panel_w = (width - axis_w) / columns
+    pad_left, pad_right = 0.06, 0.3  # the latest value is printed right of the line
+    plot_w = panel_w - pad_left - pad_right
+    chars = max(6, int((plot_w + pad_right) * 100 / 2 / 6.2) - 1)  # ~6.2 px a character
+    first = _label_lines(rounds[0], chars) if rounds else ""
+    last = _label_lines(rounds[-1], chars) if len(rounds) > 1 else ""
+    label_lines = max(first.count("\n"), last.count("\n")) + 1
+    titles = [_label_lines(name, max(8, int(panel_w * 100 / 7.6)), 2) for name, _ in series]
+    title_lines = max(t.count("\n") for t in titles) + 1
+    title_h, plot_h, label_h = 0.08 + 0.14 * title_lines, 0.75, 0.12 * label_lines + 0.1
+    row_h = title_h + plot_h + label_h + 0.08
+    height = row_h * rows
+    fig = _figure(width, height)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, width)
+    ax.set_ylim(0, height)
+    ax.axis("off")
+    span = max(len(rounds) - 1, 1)
+    markers = len(rounds) <= 12
+    shades: list[Rectangle] = []
+    shade_colours: list[tuple[float, float, float, float]] = []
+    grid: list[list[tuple[float, float]]] = []
+    ticks = list(range(len(rounds))) if len(rounds) <= 12 else [0, len(rounds) - 1]
+    for i, (_, data) in enumerate(series):
+        r, c = divmod(i, columns)
+        x0 = axis_w + c * panel_w + pad_left
+        y0 = row_h * (rows - r - 1) + label_h + 0.04
+
+        def at(x: float, v: float, x0: float = x0, y0: float = y0) -> tuple[float, float]:
+            return x0 + plot_w * (0.03 + 0.94 * x / span), y0 + plot_h * v / 100
+
+        if bands is not None:
+            shades.append(Rectangle((x0, y0), plot_w, plot_h * bands[0] / 100))
+            shade_colours.append(to_rgba(BAND_COLOURS["critical"], 0.07))
+            shades.append(Rectangle((x0, y0 + plot_h * bands[1] / 100), plot_w,
+                                    plot_h * (100 - bands[1]) / 100))
+            shade_colours.append(to_rgba(BAND_COLOURS["healthy"], 0.07))
+        for v in (0, 50, 100):
+            grid.append([(x0, y0 + plot_h * v / 100), (x0 + plot_w, y0 + plot_h * v / 100)])
+            if c == 0:
+                ax.text(x0 - 0.05, y0 + plot_h * v / 100, str(v), ha="right", va="center",
+                        fontsize=6.5, color=MUTED)
+        for x in ticks:
+            px = at(x, 0)[0]
+            grid.append([(px, y0), (px, y0 - 0.03)])
+        ax.text(x0, y0 + plot_h + 0.05, titles[i], ha="left", va="bottom", fontsize=7.5,
+                fontweight="bold", color=INK, linespacing=1.1)
+        if first:
+            ax.text(x0, y0 - 0.06, first, ha="left", va="top", fontsize=6.5, color=MUTED,
+                    linespacing=1.1)
+        if last:
+            ax.text(x0 + plot_w, y0 - 0.06, last, ha="right", va="top", fontsize=6.5,
+                    color=MUTED, linespacing=1.1)
+        points = [at(x, float(v)) for x, v in enumerate(data)
+                  if v is not None and _shown(v)]
+        values = [float(v) for v in data if v is not None and _shown(v)]
+        if not points:
+            continue
+        colour = ACCENT if i == 0 else INK
+        ax.plot([p[0] for p in points], [p[1] for p in points], "-", color=colour,
+                linewidth=1.8 if i == 0 else 1.3, solid_capstyle="round", zorder=3)
+        dots = points if markers else [points[0], points[-1]]
+        ax.plot([p[0] for p in dots], [p[1] for p in dots], "o", color=colour,
+                markersize=3, zorder=4)
+        ax.text(points[-1][0] + 0.06, points[-1][1], f"{math.floor(values[-1] + 0.5)}",
+                ha="left", va="center", fontsize=8, color=colour, fontweight="bold")
+        if len(points) > 1:
+            above = values[1] <= values[0]  # the line leaves downwards: label above it
+            ax.text(points[0][0], points[0][1] + (0.06 if above else -0.06),
+                    f"{math.floor(values[0] + 0.5)}", ha="left",
+                    va="bottom" if above else "top", fontsize=7, color=MUTED)
+    ax.add_collection(PatchCollection(shades, facecolors=shade_colours, edgecolors="none",
+                                      zorder=0))
+    ax.add_collection(LineCollection(grid, colors=GRID, linewidths=0.5, zorder=1))
+    return _png(fig)
+
+
 __all__ = [
     "BAND_COLOURS",
     "band_colour",
@@ -341,5 +450,6 @@ __all__ = [
     "heatmap_png",
     "ladder_png",
     "radar_png",
+    "trend_multiples_png",
     "trend_png",
 ]

@@ -191,8 +191,11 @@ class ResultsPage:
 
 
 def results_page(round_: Round) -> ResultsPage:
+    from scoring.anonymity import COMMENT_THRESHOLD
+
     from ..present import cause_views, dimension_views, ladder_view, plan_view
     from ..present.console import gap_rows, heatmap, overall_change
+    from ..present.report import comments_view
     from .results import round_results
 
     try:
@@ -208,7 +211,9 @@ def results_page(round_: Round) -> ResultsPage:
         "causes": cause_views(q, result), "plan": plan_view(q, result),
         "heatmaps": [h for h in (heatmap(q, result), heatmap(q, r.by_team)) if h],
         "leadership_gaps": gap_rows(q, result, "leadership"),
-        "ceo_gaps": gap_rows(q, result, "ceo"), "comments": r.comments,
+        "ceo_gaps": gap_rows(q, result, "ceo"),
+        "comments": comments_view(r.texts, max(COMMENT_THRESHOLD, result.min_group_size),
+                                  round_.public_id, q=q),
         "pending": r.pending, "k": result.min_group_size,
     })
 

@@ -4,6 +4,8 @@ PDF and the JSON download alike; and the organisation's history across rounds.""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from questionnaires import Questionnaire
 from scoring import Answers, Result
@@ -22,7 +24,8 @@ class RoundResults:
     result: Result  # by role, with the trend against the previous round
     by_team: Result
     previous: tuple[tuple[str, Result], ...]  # earlier rounds, oldest first
-    comments: tuple[tuple[str, tuple[str, ...]], ...]  # (question, comments)
+    texts: Any  # the released free-text answers (Answers.texts), for `comments_view`
+    fieldwork: tuple[date, date] | None  # first and last day released answers arrived
     pending: int  # answers stored but not yet released
 
 
@@ -36,18 +39,19 @@ def _ceo(round_: Round) -> Result | None:
     return score(answers, cq)
 
 
-def _comments(round_: Round, q: Questionnaire, answers: Answers
-              ) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    from scoring.anonymity import releasable_comments
+def _fieldwork(round_: Round) -> tuple[date, date] | None:
+    """The first and last day the released answers arrived."""
+    import sqlalchemy as sa
 
-    out = []
-    for question in q.questions:
-        if question.key in answers.texts.columns:
-            shown = releasable_comments(answers.texts[question.key].tolist(),
-                                        f"{round_.public_id}:{question.key}")
-            if shown:
-                out.append((question.text, tuple(shown)))
-    return tuple(out)
+    from ..extensions import db
+    from ..models import Response
+    from .releases import released_ids
+
+    ids = set(released_ids(round_))
+    days = sorted({day for rid, day in db.session.execute(
+        sa.select(Response.id, Response.submitted_on).where(Response.round_id == round_.id))
+        if rid in ids})
+    return (days[0], days[-1]) if days else None
 
 
 def round_results(round_: Round) -> RoundResults:
@@ -70,8 +74,8 @@ def round_results(round_: Round) -> RoundResults:
     ceo = _ceo(round_)
     result = score(answers, q, by="role", previous=last, ceo=ceo, min_group_size=k)
     by_team = score(answers, q, by="team", min_group_size=k)
-    return RoundResults(round_, q, result, by_team, tuple(previous),
-                        _comments(round_, q, answers), pending(round_.id))
+    return RoundResults(round_, q, result, by_team, tuple(previous), answers.texts,
+                        _fieldwork(round_), pending(round_.id))
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ here; nothing below this layer formats, nothing above it decides.
 
 from .formatting import fmt, horizon, kind, owner, role
 from .quick import QuickView, quick_view
+from .report import CommentsView, TeamReportView, comments_view, team_report_view
 from .views import (
     ActionView,
     CauseView,
@@ -22,11 +23,14 @@ from .views import (
 __all__ = [
     "ActionView",
     "CauseView",
+    "CommentsView",
     "LadderView",
     "PlanView",
     "QuickView",
     "ScoreView",
+    "TeamReportView",
     "cause_views",
+    "comments_view",
     "dimension_views",
     "fmt",
     "horizon",
@@ -37,4 +41,5 @@ __all__ = [
     "quick_view",
     "role",
     "score_view",
+    "team_report_view",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from questionnaires import Questionnaire
-from scoring import DimensionScore, FixPick, Result, RootCause
+from scoring import DimensionScore, FixPick, Gap, Result, RootCause
 
 from .formatting import fmt, horizon, kind, owner
 
@@ -209,16 +209,33 @@ def _finding(q: Questionnaire, result: Result, cause: RootCause) -> str:
             question, value = own[0]
             shown = q.scale_of(question).display(value)
             return f"You answered “{shown}” to “{question.text}”"
+    if cause.kind == "gap":
+        gap = _largest_gap(result, cause)
+        if gap is not None:
+            who = "The CEO" if gap.a == "ceo" else "Leadership"
+            return f"{who} rates {_title(q, gap.dimension)} {fmt(gap.a_score)}, the team " \
+                   f"{fmt(gap.b_score)}: a gap of {fmt(abs(gap.gap or 0.0))} points."
     first = cause.evidence[0] if cause.evidence else None
     if first is None:
         return cause.title
     if first.question and first.value is not None:
+        typical: float | int = first.value
+        if float(typical).is_integer():
+            typical = int(typical)  # "7 days", not "7.0 days"
         return f"{q.question(first.question).text} Typical answer: " \
-               f"{q.scale_of(q.question(first.question)).display(first.value)}."
+               f"{q.scale_of(q.question(first.question)).display(typical)}."
     if first.dimension and first.score is not None:
+        answers = "answer" if first.n == 1 else "answers"
         return f"{_title(q, first.dimension)} scores {fmt(first.score)} out of 100, from " \
-               f"{first.n} answers."
+               f"{first.n} {answers}."
     return first.note or cause.title
+
+
+def _largest_gap(result: Result, cause: RootCause) -> Gap | None:
+    """The widest released difference of view behind a perception-gap cause."""
+    gaps = [g for g in result.gaps if g.dimension in cause.dimensions and g.flagged
+            and not g.suppressed and g.gap is not None]
+    return max(gaps, key=lambda g: abs(g.gap or 0.0), default=None)
 
 
 def _own_answers(q: Questionnaire, result: Result, cause: RootCause) -> list[tuple]:

@@ -20,6 +20,16 @@ def pdf_pages(data: bytes) -> list[str]:
     return [" ".join(page.extract_text().split()) for page in reader.pages]
 
 
+def sample_report(d, **overrides) -> bytes:
+    """The sample round's report with everything a consultant passes."""
+    options = dict(org="Acme Widgets Ltd", round_name="Q3 2025",
+                   consultant=Branding("Northwind Advisory"), response_rate=0.8,
+                   previous_results=d.previous_results, generated_on=DAY,
+                   fieldwork=d.fieldwork, contact=d.contact, comments=d.comments)
+    options.update(overrides)
+    return build_team_report(d.result, d.q, **options)
+
+
 @pytest.fixture(scope="session")
 def team_demo():
     return demo(40)
@@ -27,12 +37,14 @@ def team_demo():
 
 @pytest.fixture(scope="session")
 def team_pdf(team_demo) -> bytes:
-    return build_team_report(
-        team_demo.result, team_demo.q, org="Acme Widgets Ltd", round_name="Q3 2025",
-        consultant=Branding("Northwind Advisory"), response_rate=0.8,
-        previous_results=team_demo.previous_results, generated_on=DAY)
+    return sample_report(team_demo)
 
 
 @pytest.fixture(scope="session")
-def team_text(team_pdf) -> str:
-    return " ".join(pdf_pages(team_pdf))
+def team_pages(team_pdf) -> list[str]:
+    return pdf_pages(team_pdf)
+
+
+@pytest.fixture(scope="session")
+def team_text(team_pages) -> str:
+    return " ".join(team_pages)

@@ -38,6 +38,11 @@ def test_radar_rejects_mismatched_input():
     lambda: charts.heatmap_png(["A"], ["x", "y"], [[50.0, None]], k=5,
                                bands=[["watch", None]]),
     lambda: charts.trend_png(["r1", "r2"], [("Overall", [50.0, 60.0]), ("B", [None, 1.0])]),
+    lambda: charts.trend_multiples_png(["r1"], [("Overall", [50.0])]),
+    lambda: charts.trend_multiples_png(
+        ["A first round with a very long name indeed"] + [f"r{i}" for i in range(48)]
+        + ["the last"], [(f"Series {i}", [float(i + j % 40) for j in range(50)])
+                         for i in range(7)]),
 ])
 def test_every_chart_returns_png(make):
     assert make().startswith(PNG)
@@ -45,3 +50,14 @@ def test_every_chart_returns_png(make):
 
 def test_no_pyplot():
     assert "matplotlib.pyplot" not in sys.modules or "pyplot" not in charts.__dict__
+
+
+def test_small_multiples_grow_with_rows_not_width():
+    rounds = ["Q1", "Q2", "Q3"]
+    five = charts.trend_multiples_png(rounds, [(f"S{i}", [50.0, 60.0, None]) for i in range(5)])
+    seven = charts.trend_multiples_png(rounds, [(f"S{i}", [50.0, 60.0, 70.0])
+                                                for i in range(7)])
+    assert png_size(five)[0] == png_size(seven)[0] == 1360
+    assert png_size(seven)[1] > 1.8 * png_size(five)[1]
+    with pytest.raises(ValueError):
+        charts.trend_multiples_png(rounds, [])
