@@ -41,6 +41,23 @@ def find(token: str) -> QuickResult:
     return row
 
 
+def belongs_to(row: QuickResult) -> tuple[str | None, str]:
+    """The organisation a CEO result was attached to (by a round or a request), and its
+    consultant's contact line, for the CEO's PDF."""
+    import sqlalchemy as sa
+
+    from ..models import Lead, Round
+
+    round_ = db.session.scalar(sa.select(Round).where(Round.ceo_result_id == row.id)
+                               .order_by(Round.opens_at.desc()).limit(1))
+    if round_ is not None:
+        consultant = round_.organisation.consultant
+        return round_.organisation.name, (consultant.brand_contact or consultant.email
+                                          if consultant else "")
+    lead = db.session.scalar(sa.select(Lead).where(Lead.quick_result_id == row.id).limit(1))
+    return (lead.company if lead else None), ""
+
+
 def scored_result(token: str) -> tuple[QuickResult, Questionnaire, Result]:
     from scoring import Answers, score  # pandas: loaded by the first result
 

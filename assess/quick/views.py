@@ -115,7 +115,9 @@ def team(token: str):
 def report(token: str):
     from ..report import build_quick_report
 
-    _, q, scored = ops.scored_result(token)
-    return Response(build_quick_report(scored, q), mimetype="application/pdf",
+    row, q, scored = ops.scored_result(token)
+    org, contact = ops.belongs_to(row)
+    return Response(build_quick_report(scored, q, org=org, contact=contact),
+                    mimetype="application/pdf",
                     headers={"Content-Disposition": 'attachment; filename="ceo-quick-check.pdf"',
                              "Cache-Control": "private, no-store"})

@@ -91,17 +91,22 @@ def build_team_report(result: Result, q: Questionnaire, *, org: str, round_name:
 
 def quick_report_html(result: Result, q: Questionnaire, *, org: str | None = None,
                       generated_on: date | None = None, page_size: str = "A4",
-                      external_css: bool = False) -> tuple[str, dict[str, bytes]]:
-    ctx, charts = quick_context(result, q, org=org, generated_on=generated_on or date.today())
+                      external_css: bool = False, contact: str = ""
+                      ) -> tuple[str, dict[str, bytes]]:
+    ctx, charts = quick_context(result, q, org=org, generated_on=generated_on or date.today(),
+                                contact=contact)
     return render_html("quick.html", ctx, page_size=page_size,
                        external_css=external_css), charts.images
 
 
 def build_quick_report(result: Result, q: Questionnaire, *, org: str | None = None,
-                       generated_on: date | None = None, page_size: str = "A4") -> bytes:
-    """The CEO's self-assessment as a 2-3 page PDF."""
+                       generated_on: date | None = None, page_size: str = "A4",
+                       contact: str = "") -> bytes:
+    """The CEO's self-assessment as a 2-3 page PDF; `org` and the consultant's `contact`
+    line when the result belongs to an organisation."""
     html, images = quick_report_html(result, q, org=org, generated_on=generated_on,
-                                     page_size=page_size, external_css=True)
+                                     page_size=page_size, external_css=True,
+                                     contact=contact)
     return write_pdf(html, images, shared_css=True)
 
 

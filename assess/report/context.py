@@ -93,7 +93,7 @@ def team_context(result: Result, q: Questionnaire, *, org: str, round_name: str,
 
 
 def quick_context(result: Result, q: Questionnaire, *, org: str | None,
-                  generated_on: date) -> tuple[dict[str, Any], Charts]:
+                  generated_on: date, contact: str = "") -> tuple[dict[str, Any], Charts]:
     """The CEO self-assessment: the same view model as the result page, plus what the
     team survey adds."""
     view = quick_view(q, result)
@@ -102,7 +102,7 @@ def quick_context(result: Result, q: Questionnaire, *, org: str | None,
         "colour": DEFAULT_COLOUR, "generated_on": generated_on.isoformat(),
         "questionnaire": {"title": q.title, "ref": q.ref, "questions": len(q.questions)},
         "v": view, "team_adds": TEAM_SURVEY_ADDS, "weak": q.analysis.weak_below,
-        "healthy": q.healthy_at,
+        "healthy": q.healthy_at, "contact": contact,
     }
     return ctx, Charts()
 

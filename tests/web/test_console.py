@@ -445,6 +445,10 @@ def test_a_ceo_asks_the_consultant_and_the_round_carries_their_view(app, client,
     assert "The CEO&#39;s own view vs. the team" in results or \
         "The CEO's own view vs. the team" in results
     assert client.post(f"/console/leads/{lead_id}/start").status_code == 404  # handled
+    from .test_web_reports import pdf_text
+
+    ceo_pdf = pdf_text(client.get(f"/quick/result/{token}/report.pdf").data)
+    assert "Acme Ltd" in ceo_pdf and "only@consult.example" in ceo_pdf
 
 
 def test_self_serve_ceo_opens_an_account_and_runs_their_round(app_factory):
