@@ -10,9 +10,11 @@ from scoring import Result
 from .formatting import fmt
 from .views import (
     ActionView,
+    AreaView,
     CauseView,
     LadderView,
     ScoreView,
+    area_views,
     cause_views,
     dimension_views,
     ladder_view,
@@ -21,16 +23,6 @@ from .views import (
 
 CAUSES = 3  # the likely root causes a CEO reads first
 ACTIONS = 5  # the first actions of the plan
-
-
-@dataclass(frozen=True)
-class AreaView:
-    key: str
-    title: str
-    shown: str
-    band: str
-    rows: tuple[ScoreView, ...]
-    perception: bool
 
 
 @dataclass(frozen=True)
@@ -54,15 +46,9 @@ class QuickView:
 
 
 def quick_view(q: Questionnaire, result: Result) -> QuickView:
-    areas = []
-    for group in result.groups:
-        rows = dimension_views(q, result, group.key)
-        if rows:
-            areas.append(AreaView(group.key, group.title, fmt(group.score), group.band or "",
-                                  rows, all(r.perception for r in rows)))
     return QuickView(
         score=fmt(result.overall.score), band=result.overall.band or "",
-        buckets=dimension_views(q, result, "bucket"), areas=tuple(areas),
+        buckets=dimension_views(q, result, "bucket"), areas=area_views(q, result),
         ladder=ladder_view(q, result), causes=cause_views(q, result, CAUSES),
         actions=plan_view(q, result).actions[:ACTIONS],
         more_causes=max(len(result.root_causes) - CAUSES, 0))

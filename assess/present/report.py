@@ -23,13 +23,15 @@ from scoring.anonymity import COMMENT_THRESHOLD, releasable_comments
 from .formatting import DASH, fmt, role
 from .views import (
     ActionView,
+    AreaView,
     CauseView,
     EvidenceView,
     LadderView,
     ScoreView,
     StatementView,
+    area_views,
     cause_views,
-    dimension_views,
+    dimension_title,
     ladder_view,
     plan_view,
 )
@@ -124,15 +126,6 @@ def comments_view(texts: Mapping[str, Iterable[object]] | Any, threshold: int =
 
 
 # ------------------------------------------------------------------- the view model
-@dataclass(frozen=True)
-class AreaView:
-    key: str
-    title: str
-    shown: str
-    band: str
-    rows: tuple[ScoreView, ...]
-
-
 @dataclass(frozen=True)
 class GapRow:
     """A dimension seen two ways: leadership against the reps (both from the survey) and
@@ -336,23 +329,6 @@ class TeamReportView:
         return tuple(f for f in self.causes if f.cause.key not in named)
 
 
-def _title(q: Questionnaire, key: str) -> str:
-    try:
-        return q.dimension(key).title
-    except KeyError:
-        return key
-
-
-def _areas(q: Questionnaire, result: Result) -> tuple[AreaView, ...]:
-    out = []
-    for group in result.groups:
-        rows = dimension_views(q, result, group.key)
-        if rows:
-            out.append(AreaView(group.key, group.title, fmt(group.score), group.band or "",
-                                rows))
-    return tuple(out)
-
-
 def _gap_rows(q: Questionnaire, gaps: Sequence[Gap], keys: Sequence[str]
               ) -> tuple[GapRow, ...]:
     """One row per dimension (in `keys` order) with both comparisons."""
@@ -368,7 +344,7 @@ def _gap_rows(q: Questionnaire, gaps: Sequence[Gap], keys: Sequence[str]
     rows = []
     for key in keys:
         lead, ceo = side(by.get(("leadership", key))), side(by.get(("ceo", key)))
-        rows.append(GapRow(_title(q, key), *lead, *ceo))
+        rows.append(GapRow(dimension_title(q, key), *lead, *ceo))
     return tuple(rows)
 
 
@@ -435,7 +411,8 @@ def _trend_rows(q: Questionnaire, result: Result) -> tuple[TrendRow, ...]:
     for t in result.trend:
         verdict = "too few answers to test" if t.real is None else \
             ("real change" if t.real else "not yet clear")
-        out.append(TrendRow(t.dimension, _title(q, t.dimension), fmt(t.previous), fmt(t.current),
+        out.append(TrendRow(t.dimension, dimension_title(q, t.dimension),
+                            fmt(t.previous), fmt(t.current),
                             fmt(t.change, "delta"), fmt(t.p_value, "p"), verdict,
                             bool(t.real), abs(t.change or 0.0)))
     return tuple(out)
@@ -579,7 +556,7 @@ def _cadence(q: Questionnaire, result: Result) -> tuple[CadenceView, ...]:
 def _reliability(q: Questionnaire, result: Result) -> ReliabilityView:
     rows, few, single = [], [], []
     for r in result.reliability:
-        title = _title(q, r.dimension)
+        title = dimension_title(q, r.dimension)
         if r.alpha is not None:
             rows.append(ReliabilityRow(title, r.items, r.n, fmt(r.alpha, "alpha")))
         elif r.items < 2:
@@ -608,7 +585,7 @@ def team_report_view(q: Questionnaire, result: Result, *, round_name: str = "",
     bands = sorted(q.bands, key=lambda b: -b.min)
     bottom = bands[-1].label
     critical_below = int(bands[-2].min) if len(bands) >= 2 else None
-    areas = _areas(q, result)
+    areas = area_views(q, result)
     by_key = {row.key: row for area in areas for row in area.rows}
     causes = tuple(_finding_view(q, result, c, by_key, bottom)
                    for c in cause_views(q, result))
@@ -626,7 +603,7 @@ def team_report_view(q: Questionnaire, result: Result, *, round_name: str = "",
         change=_change(trend, result, previous_results), trend=trend,
         trend_series=_trend_series(q, result, round_name, previous_results),
         gaps=_gaps(q, result), segments=_segments(q, result), cadence=_cadence(q, result),
-        agreement=tuple((_title(q, a.dimension), fmt(a.sd, "sd"))
+        agreement=tuple((dimension_title(q, a.dimension), fmt(a.sd, "sd"))
                         for a in result.agreement if a.flagged),
         reliability=_reliability(q, result), comments=comments,
         hidden_items=sum(1 for i in result.items if i.suppressed))

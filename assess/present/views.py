@@ -105,7 +105,8 @@ class PlanView:
         return tuple(a for a in self.actions if a.horizon_days == days)
 
 
-def _title(q: Questionnaire, key: str | None) -> str:
+def dimension_title(q: Questionnaire, key: str | None) -> str:
+    """A dimension's title, or the key itself where the questionnaire has none."""
     if key is None:
         return ""
     try:
@@ -140,6 +141,31 @@ _RUNG_LABELS = {
 }
 
 
+@dataclass(frozen=True)
+class AreaView:
+    """One area (a group of dimensions) with its score and its rows."""
+    key: str
+    title: str
+    shown: str
+    band: str
+    rows: tuple[ScoreView, ...]
+
+    @property
+    def perception(self) -> bool:
+        """Every row is a perception (the CEO's view, not the team's)."""
+        return bool(self.rows) and all(r.perception for r in self.rows)
+
+
+def area_views(q: Questionnaire, result: Result) -> tuple[AreaView, ...]:
+    """The areas that have rows, in the result's order."""
+    out = []
+    for group in result.groups:
+        rows = dimension_views(q, result, group.key)
+        if rows:
+            out.append(AreaView(group.key, group.title, fmt(group.score), group.band or "", rows))
+    return tuple(out)
+
+
 def ladder_view(q: Questionnaire, result: Result) -> LadderView | None:
     ladder = result.ladder
     if ladder is None:
@@ -149,7 +175,7 @@ def ladder_view(q: Questionnaire, result: Result) -> LadderView | None:
         cause = result.cause(rung.cause)
         cause_title = cause.title if cause else ""
         if rung.status == "symptom" and cause and cause.dimensions:
-            cause_title = _title(q, cause.dimensions[0])
+            cause_title = dimension_title(q, cause.dimensions[0])
         rungs.append(RungView(
             number=rung.position, key=rung.key, title=rung.title, score=rung.score,
             shown=fmt(rung.score), band=rung.band or "", status=rung.status,
@@ -164,7 +190,7 @@ def _action(q: Questionnaire, result: Result, fix: FixPick) -> ActionView:
     cause = result.cause(fix.root_cause)
     return ActionView(number=fix.step, key=fix.key, text=fix.text, owner=owner(fix.owner),
                       horizon=horizon(fix.horizon_days), horizon_days=fix.horizon_days,
-                      addresses=cause.title if cause else _title(q, fix.dimension),
+                      addresses=cause.title if cause else dimension_title(q, fix.dimension),
                       cause_key=fix.root_cause)
 
 
@@ -192,7 +218,7 @@ def _evidence(q: Questionnaire, cause: RootCause) -> tuple[EvidenceView, ...]:
         if ev.question:
             what = q.question(ev.question).text
         elif ev.dimension:
-            what = _title(q, ev.dimension)
+            what = dimension_title(q, ev.dimension)
         else:
             what = ""
         shown = fmt(ev.value, "value") if ev.value is not None else fmt(ev.score)
@@ -213,7 +239,8 @@ def _finding(q: Questionnaire, result: Result, cause: RootCause) -> str:
         gap = _largest_gap(result, cause)
         if gap is not None:
             who = "The CEO" if gap.a == "ceo" else "Leadership"
-            return f"{who} rates {_title(q, gap.dimension)} {fmt(gap.a_score)}, the team " \
+            name = dimension_title(q, gap.dimension)
+            return f"{who} rates {name} {fmt(gap.a_score)}, the team " \
                    f"{fmt(gap.b_score)}: a gap of {fmt(abs(gap.gap or 0.0))} points."
     first = cause.evidence[0] if cause.evidence else None
     if first is None:
@@ -226,8 +253,8 @@ def _finding(q: Questionnaire, result: Result, cause: RootCause) -> str:
                f"{q.scale_of(q.question(first.question)).display(typical)}."
     if first.dimension and first.score is not None:
         answers = "answer" if first.n == 1 else "answers"
-        return f"{_title(q, first.dimension)} scores {fmt(first.score)} out of 100, from " \
-               f"{first.n} {answers}."
+        name = dimension_title(q, first.dimension)
+        return f"{name} scores {fmt(first.score)} out of 100, from {first.n} {answers}."
     return first.note or cause.title
 
 
@@ -264,7 +291,7 @@ def cause_views(q: Questionnaire, result: Result, limit: int | None = None
             finding=_finding(q, result, cause), based_on=basis_count(q, result, cause),
             why="" if cause.rule in explained else cause.explanation,
             about=q.dimension(cause.dimensions[0]).description if cause.dimensions else "",
-            symptoms=tuple(_title(q, d) for d in cause.symptoms),
+            symptoms=tuple(dimension_title(q, d) for d in cause.symptoms),
             linked=tuple(c.title for c in result.root_causes if c.key in cause.linked),
             evidence=_evidence(q, cause), statements=_statements(q, cause),
             actions=tuple(a for a in everything if a.cause_key == cause.key)))
