@@ -29,14 +29,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import sqlalchemy as sa  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
 
 from assess import create_app, questionnaire_store  # noqa: E402
 from assess.answers_io import write_answers_csv  # noqa: E402
-from assess.console import exporting  # noqa: E402
+from assess.console import exporting, releases  # noqa: E402
 from assess.console.xlsx import write_answers_xlsx  # noqa: E402
 from assess.extensions import db  # noqa: E402
 from assess.models import Organisation, Response, Round, today, utcnow  # noqa: E402
+from assess.schema import upgrade  # noqa: E402
 from scoring.synthetic import synthetic_answers  # noqa: E402
 
 TEAMS = ["East", "West", "Central", "North"]
@@ -64,6 +64,7 @@ def seed_round(n: int) -> int:
                      "team": record["team"] or None, "answers": answers,
                      "submitted_on": today() - timedelta(days=rng.randint(0, 29))})
     db.session.execute(sa.insert(Response), rows)
+    releases.after_new_responses(round_.id)  # results and exports read the latest release
     db.session.commit()
     return round_.id
 
@@ -105,8 +106,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-export-") as folder:
         app = create_app({"SECRET_KEY": "bench", "INSTANCE_PATH": folder,
                           "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite"})
+        upgrade(app)
         with app.app_context():
-            upgrade()
             questionnaire_store.sync()
             start = time.perf_counter()
             round_id = seed_round(args.responses)
