@@ -50,6 +50,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _finish_config(app)
 
     register_extensions(app)
+    register_inputs(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -150,7 +151,15 @@ def _finish_config(app: Flask) -> None:
 
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
-        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
+    else:
+        # A pooled connection may have died with a database restart: test it before use
+        # (one round trip), and give up connecting after a few seconds, so a page says
+        # 503 rather than hang while the database is down.
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options.setdefault("pool_pre_ping", True)
+        if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+            options.setdefault("connect_args", {}).setdefault("connect_timeout", 5)
     if not app.config.get("SECRET_KEY"):
         if app.config["DEV_SECRET_FILE"]:
             app.config["SECRET_KEY"] = _dev_secret(Path(app.instance_path))
@@ -205,6 +214,14 @@ def register_extensions(app: Flask) -> None:
         return account
 
 
+def register_inputs(app: Flask) -> None:
+    """Route converters for ids and bounded integers, and the one check of every
+    request's text (`assess.inputs`): before the blueprints add their rules."""
+    from .inputs import register
+
+    register(app)
+
+
 def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .console.views import bp as console_bp
@@ -238,11 +255,18 @@ def _fmt(value: Any, style: str = "score") -> str:
     return fmt(value, style)
 
 
+# Pages of these blueprints show answers, results, account details or carry tokens in
+# their URLs: no browser, proxy or shared cache may keep them.
+NO_STORE_BLUEPRINTS = frozenset({"auth", "respondent", "quick", "console"})
+
+
 def register_headers(app: Flask) -> None:
     from flask import request
 
     @app.after_request
     def _headers(response: Any) -> Any:
+        if request.blueprint in NO_STORE_BLUEPRINTS:
+            response.headers.setdefault("Cache-Control", "no-store")
         if request.is_secure and app.config["HSTS"]:
             response.headers.setdefault("Strict-Transport-Security", app.config["HSTS"])
         # Tokens live in URLs: never leak them to another site, never frame the pages.

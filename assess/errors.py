@@ -8,10 +8,12 @@ messages.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import Flask, render_template, request
+import sqlalchemy as sa
+from flask import Flask, Response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -173,7 +175,60 @@ def render_error(status: int, title: str, message: str, error: Exception):
                            in_survey=request.blueprint == "respondent"), status
 
 
+RETRY_AFTER = 5  # seconds: a database restart or fail-over takes about that long
+UNAVAILABLE_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Back in a moment</title><link rel="stylesheet" href="/static/style.css"></head>
+<body><main class="page"><section class="card notice">
+<h1>Back in a moment</h1>
+<p>We cannot reach our database just now. Nothing you sent in this step was lost: what
+you saved before is safe. Wait a few seconds, then reload the page (or send the form
+again).</p></section></main></body></html>
+"""
+
+
+def database_unavailable(error: Exception) -> Response:
+    """A plain 503 that needs neither the database nor a template's context (the console's
+    context reads the signed-in account, from the database that is down)."""
+    from .extensions import db
+
+    logging.getLogger("assess").warning("database unavailable: %s",
+                                        type(getattr(error, "orig", error)).__name__)
+    try:
+        db.session.rollback()
+    except sa.exc.SQLAlchemyError:
+        pass
+    return Response(UNAVAILABLE_PAGE, 503, mimetype="text/html",
+                    headers={"Retry-After": str(RETRY_AFTER), "Cache-Control": "no-store"})
+
+
+def _forget_body() -> None:
+    """A body too large to read is not read again: the error page's forms (the console's
+    sign-out button) would otherwise parse it once more and fail inside the handler."""
+    from werkzeug.datastructures import ImmutableMultiDict
+
+    cached = request._get_current_object().__dict__  # type: ignore[attr-defined]
+    cached["form"], cached["files"] = ImmutableMultiDict(), ImmutableMultiDict()
+
+
 def register(app: Flask) -> None:
+    @app.errorhandler(sa.exc.DBAPIError)
+    def _database(error: sa.exc.DBAPIError):
+        """The database went away (restart, fail-over, network): 503, try again soon.
+        Any other database error is a bug, and stays a 500."""
+        if isinstance(error, sa.exc.OperationalError) or error.connection_invalidated:
+            return database_unavailable(error)
+        raise error
+
+    @app.errorhandler(sa.exc.DisconnectionError)
+    def _disconnected(error: sa.exc.DisconnectionError):
+        return database_unavailable(error)
+
+    @app.errorhandler(sa.exc.TimeoutError)
+    def _pool_exhausted(error: sa.exc.TimeoutError):
+        return database_unavailable(error)
+
     @app.errorhandler(AppError)
     def _app_error(error: AppError):
         return render_error(error.status, error.title, error.message, error)
@@ -188,5 +243,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
         status = error.code or 500
+        if status == 413:
+            _forget_body()
         return render_error(status, TITLES.get(status, "That did not work"),
                             MESSAGES.get(status, ""), error)

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
+from ..inputs import Form
 from .passwords import MAX_LENGTH, MIN_LENGTH
 
 
@@ -24,36 +24,36 @@ def _confirmation(of: str) -> PasswordField:
         DataRequired(), EqualTo(of, message="The two passwords are not the same.")])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = _email_field()
     password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_LENGTH)])
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(Form):
     pass
 
 
-class SignOutEverywhereForm(FlaskForm):
+class SignOutEverywhereForm(Form):
     pass
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(Form):
     name = StringField("Your name", filters=[lambda v: " ".join(v.split()) if v else v],
                        validators=[DataRequired(), Length(max=120)])
     password = _new_password()
     confirm = _confirmation("password")
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(Form):
     email = _email_field()
 
 
-class ResetForm(FlaskForm):
+class ResetForm(Form):
     password = _new_password("New password")
     confirm = _confirmation("password")
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current = PasswordField("Current password",
                             validators=[DataRequired(), Length(max=MAX_LENGTH)])
     password = _new_password("New password")

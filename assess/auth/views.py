@@ -56,14 +56,6 @@ def _too_many(_error: RateLimitExceeded):
     return render_error(429, "Too many attempts", TOO_MANY, _error)
 
 
-@bp.after_app_request
-def _no_store(response):
-    """Pages with account details or one-time links are not kept by browsers or proxies."""
-    if request.blueprint == "auth":
-        response.headers.setdefault("Cache-Control", "no-store")
-    return response
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_setting("RATELIMIT_LOGIN_ADDRESS"), methods=["POST"], scope="login-address")
 @limiter.limit(_setting("RATELIMIT_LOGIN_ACCOUNT"), methods=["POST"], scope="login-account",

@@ -11,12 +11,12 @@ from pathlib import Path
 import click
 from flask import current_app
 
-from .common import BadInput
+from .common import INT_MAX, BadInput
 from .database import database_command
 
 
 @click.command("import")
-@click.argument("round_id", type=int)
+@click.argument("round_id", type=click.IntRange(1, INT_MAX))
 @click.argument("answers", type=click.Path(dir_okay=False))
 @database_command
 def import_command(round_id: int, answers: str) -> None:

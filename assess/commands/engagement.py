@@ -15,7 +15,7 @@ from datetime import date
 import click
 from flask import current_app
 
-from .common import BadInput
+from .common import INT_MAX, BadInput
 from .database import database_command
 
 BASE_URL = click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
@@ -181,7 +181,8 @@ def list_rounds(client: str | None) -> None:
               help="a published team questionnaire (default: the newest)")
 @click.option("--opens", type=click.DateTime(["%Y-%m-%d"]), help="default: today")
 @click.option("--closes", type=click.DateTime(["%Y-%m-%d"]), help="default: open-ended")
-@click.option("--min-group-size", "k", type=int, help="default: the questionnaire's")
+@click.option("--min-group-size", "k", type=click.IntRange(1, INT_MAX),
+              help="default: the questionnaire's")
 @click.option("--team", "teams", multiple=True, metavar="NAME[:HEADCOUNT]",
               help="a team and its expected headcount (repeatable)")
 @click.option("--access", type=click.Choice(["both", "link", "invitation"]), default="both",
@@ -277,7 +278,7 @@ def invitations_group() -> None:
 
 @invitations_group.command("create")
 @click.argument("round_name", metavar="ROUND")
-@click.option("-n", "count", type=int, required=True, help="how many")
+@click.option("-n", "count", type=click.IntRange(1, INT_MAX), required=True, help="how many")
 @BASE_URL
 @database_command
 def create_invitations(round_name: str, count: int, base_url: str) -> None:

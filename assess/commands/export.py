@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from .common import BadInput
+from .common import INT_MAX, BadInput
 from .database import database_command
 
 
 @click.command()
-@click.argument("round_id", type=int)
+@click.argument("round_id", type=click.IntRange(1, INT_MAX))
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv",
               show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, writable=True),

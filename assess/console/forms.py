@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     DateField,
@@ -14,6 +13,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
+from ..inputs import Form
+
 ACCESS_CHOICES = [
     SelectChoice("both", "Shared link and personal invitations"),
     SelectChoice("link", "Shared link only"),
@@ -21,19 +22,19 @@ ACCESS_CHOICES = [
 ]
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that changes something: only the CSRF token."""
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     email = StringField("Email address", validators=[DataRequired(), Length(max=254)])
 
 
-class ClientForm(FlaskForm):
+class ClientForm(Form):
     name = StringField("Client name", validators=[DataRequired(), Length(max=200)])
 
 
-class RoundForm(FlaskForm):
+class RoundForm(Form):
     title = StringField("Round name", validators=[DataRequired(), Length(max=200)],
                         description="For example “Team survey, spring”.")
     questionnaire = SelectField("Questionnaire", choices=[])
@@ -54,30 +55,30 @@ class RoundForm(FlaskForm):
                     "against the team's in the report.")
 
 
-class DatesForm(FlaskForm):
+class DatesForm(Form):
     until = DateField("New closing date", validators=[Optional()])
 
 
-class InviteCountForm(FlaskForm):
+class InviteCountForm(Form):
     count = IntegerField("How many invitations", validators=[DataRequired(),
                                                              NumberRange(min=1, max=2000)])
 
 
-class AddressesForm(FlaskForm):
+class AddressesForm(Form):
     addresses = TextAreaField("Email addresses", validators=[DataRequired(),
                                                              Length(max=200_000)],
                               description="One per line, or separated by commas.")
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     answers = FileField("Answers CSV")
 
 
-class CeoLinkForm(FlaskForm):
+class CeoLinkForm(Form):
     ceo_link = StringField("CEO quick-check result link", validators=[Length(max=500)])
 
 
-class CompareForm(FlaskForm):
+class CompareForm(Form):
     class Meta:
         csrf = False  # a GET form: it only chooses what to show
 
@@ -85,7 +86,7 @@ class CompareForm(FlaskForm):
     after = SelectField("After", choices=[])
 
 
-class BrandingForm(FlaskForm):
+class BrandingForm(Form):
     brand_name = StringField("Name on the reports", validators=[Length(max=120)])
     brand_colour = StringField("Accent colour", validators=[
         Optional(), Regexp(r"^#[0-9a-fA-F]{6}$", message="Use a colour like #1f5f8b.")])

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from ..inputs import Form
 
-class TeamRequestForm(FlaskForm):
+
+class TeamRequestForm(Form):
     name = StringField("Your name", validators=[DataRequired(), Length(max=120)])
     email = EmailField("Your email", validators=[DataRequired(), Length(max=254)])
     company = StringField("Company", validators=[DataRequired(), Length(max=200)])
@@ -15,7 +16,7 @@ class TeamRequestForm(FlaskForm):
                              validators=[Optional(), NumberRange(min=1, max=100_000)])
 
 
-class SelfServeForm(FlaskForm):
+class SelfServeForm(Form):
     name = StringField("Your name", validators=[DataRequired(), Length(max=120)])
     email = EmailField("Your email", validators=[DataRequired(), Length(max=254)])
     company = StringField("Company", validators=[DataRequired(), Length(max=200)])

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
+from ..inputs import Form
+
 TEAM_MAX = 80
 
 
-class IntroForm(FlaskForm):
+class IntroForm(Form):
     role = SelectField("Your role (optional)", validate_choice=True, choices=[])
     team = StringField("Your team (optional)",
                        validators=[Optional(), Length(max=TEAM_MAX)],

@@ -21,8 +21,12 @@ def healthz():
     try:
         db.session.execute(sa.text("SELECT 1"))
     except sa.exc.SQLAlchemyError:
-        return {"status": "database unavailable"}, 503
-    return {"status": "ok"}
+        from ..errors import RETRY_AFTER
+
+        db.session.rollback()
+        return {"status": "database unavailable"}, 503, {"Retry-After": str(RETRY_AFTER),
+                                                         "Cache-Control": "no-store"}
+    return {"status": "ok"}, 200, {"Cache-Control": "no-store"}
 
 
 @bp.get("/favicon.ico")

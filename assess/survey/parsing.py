@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
 from ..errors import BadForm
+from ..inputs import Form
 
 if TYPE_CHECKING:
     from questionnaires import Question, Questionnaire
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 META_FIELDS = frozenset({"csrf_token", "action", "page"})
 
 
-class CsrfForm(FlaskForm):
+class CsrfForm(Form):
     """Pages whose inputs are not WTForms fields still render a CSRF token from this."""
 
 

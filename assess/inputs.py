@@ -1,0 +1,138 @@
+"""What the app accepts from a request, decided in one place before any view runs.
+
+The rule (README, "What a form accepts"): text may hold any printable character in any
+script, including zero-width joiners and right-to-left text. Refused, with a 400 page
+that names the field, and nothing stored:
+
+- control characters: NUL, escape (terminal colour codes), the rest of C0, DEL and C1;
+  a tab or a line break only in a multi-line box (a textarea's value), never in a
+  one-line field nor in a query string;
+- the bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069),
+  which reorder how text *looks* (a team name that reads differently than it sorts);
+- surrogates and the non-characters U+FFFE and U+FFFF;
+- a file where text is expected: a file is read only by a form's file field.
+
+`check_request` applies the character rule to every query and form value (and name) of
+every request; `Form`, the base of every form, adds the one-line and file rules. URL
+parts are matched by converters that accept ids and tokens only (`ID_CONVERTERS`), and
+integers within the database's INTEGER range, so nothing malformed reaches a query.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Flask, request
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from werkzeug.routing import BaseConverter, ValidationError
+
+from .errors import BadForm
+
+_CONTROLS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+_OTHER = "\ud800-\udfff\ufffe\uffff"
+NOT_TEXT = re.compile(f"[{_CONTROLS}{_BIDI}{_OTHER}]")
+NOT_ONE_LINE = re.compile(f"[\t\n\r{_CONTROLS}{_BIDI}{_OTHER}]")
+INT_MAX = 2**31 - 1  # INTEGER columns on PostgreSQL (and what a page number could be)
+
+
+def text_problem(value: str, *, multiline: bool = True) -> str | None:
+    """Why `value` is not acceptable text, or None."""
+    found = (NOT_TEXT if multiline else NOT_ONE_LINE).search(value)
+    if found is None:
+        return None
+    char = found.group()
+    if char in "\t\n\r":
+        return "a line break or tab where one line is expected"
+    return f"a character that cannot be shown (U+{ord(char):04X})"
+
+
+def check_text(value: str, field: str, *, multiline: bool = True) -> str:
+    problem = text_problem(value, multiline=multiline)
+    if problem:
+        raise BadForm(f"The field {field[:40]!r} contains {problem}.")
+    return value
+
+
+def check_request() -> None:
+    """Before every view: query values are one line, form values any lines; names too."""
+    for key, value in request.args.items(multi=True):
+        check_text(key, key[:40], multiline=False)
+        check_text(value, key, multiline=False)
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    for key, value in request.form.items(multi=True):
+        check_text(key, key[:40], multiline=False)
+        check_text(value, key)
+    for key, upload in request.files.items(multi=True):
+        check_text(key, key[:40], multiline=False)
+        check_text(upload.filename or "", key, multiline=False)
+
+
+def _one_line(value: Any) -> Any:
+    """A WTForms filter on one-line fields (raises ValueError: a form error, not a 500)."""
+    if isinstance(value, str) and NOT_ONE_LINE.search(value):
+        raise ValueError(text_problem(value, multiline=False))
+    return value
+
+
+ONE_LINE_FIELDS = ("StringField", "EmailField", "PasswordField", "SearchField", "TelField",
+                   "URLField", "HiddenField")
+
+
+class Form(FlaskForm):
+    """The base of every form: a file is accepted only by a file field, and one-line
+    fields refuse line breaks (the request guard has refused control characters)."""
+
+    class Meta(FlaskForm.Meta):
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+            if unbound_field.field_class.__name__ in ONE_LINE_FIELDS:
+                filters = unbound_field.kwargs.get("filters") or ()
+                unbound_field.kwargs["filters"] = (_one_line, *filters)
+            return super().bind_field(form, unbound_field, options)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """A file sent in place of text refuses the whole form (before a validator could
+        take an upload for a string)."""
+        if request and request.files and self.is_submitted():
+            files = {name for name, field in self._fields.items()
+                     if isinstance(field, FileField)}
+            stray = sorted(set(request.files) - files)
+            if stray:
+                raise BadForm(f"The field {stray[0][:40]!r} must be text, not a file.")
+        return super().validate(extra_validators)
+
+
+# --------------------------------------------------------------------------- URLs
+
+
+class IdConverter(BaseConverter):
+    """Path parts that are ids or tokens: URL-safe base64 letters, at most 100."""
+
+    regex = r"[A-Za-z0-9_-]{1,100}"
+
+
+class BoundedInt(BaseConverter):
+    """ASCII digits within INTEGER's range (`<int:number>`): anything else is a 404."""
+
+    regex = r"[0-9]{1,10}"
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if number > INT_MAX:
+            raise ValidationError()
+        return number
+
+    def to_url(self, value: Any) -> str:
+        return str(int(value))
+
+
+ID_CONVERTERS = {"default": IdConverter, "string": IdConverter, "int": BoundedInt}
+
+
+def register(app: Flask) -> None:
+    """Converters before any blueprint adds its rules; the guard before every view."""
+    app.url_map.converters.update(ID_CONVERTERS)
+    app.before_request(check_request)
