@@ -34,8 +34,12 @@ DRAFT_DAYS = 30
 
 
 def new_public_id() -> str:
-    """72 random bits, URL-safe: an id nobody can guess or enumerate."""
-    return secrets.token_urlsafe(9)
+    """About 71 random bits, URL-safe: an id nobody can guess or enumerate. It starts
+    with a letter or digit, so that a command line never takes it for an option."""
+    while True:
+        public_id = secrets.token_urlsafe(9)
+        if public_id[0].isalnum():
+            return public_id
 
 
 def utcnow() -> datetime:

@@ -70,3 +70,13 @@ def test_bad_input_exits_2_with_a_message(app, cli_env, monkeypatch):
     assert low.exit_code == 2 and "cannot be below 3" in low.output
     for group in ("clients", "rounds", "invitations"):
         assert run(group, "--help").exit_code == 0
+
+
+def test_public_ids_never_look_like_an_option():
+    """A client or round id is pasted into commands: one starting with "-" would be read
+    as an option (it happened, one id in 32)."""
+    from assess.models import new_public_id
+
+    ids = [new_public_id() for _ in range(2000)]
+    assert all(public_id[0].isalnum() for public_id in ids)
+    assert len(set(ids)) == len(ids)
