@@ -1,16 +1,8 @@
 """What the app accepts from a request, decided in one place before any view runs.
 
-The rule (README, "What a form accepts"): text may hold any printable character in any
-script, including zero-width joiners and right-to-left text. Refused, with a 400 page
-that names the field, and nothing stored:
-
-- control characters: NUL, escape (terminal colour codes), the rest of C0, DEL and C1;
-  a tab or a line break only in a multi-line box (a textarea's value), never in a
-  one-line field nor in a query string;
-- the bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069),
-  which reorder how text *looks* (a team name that reads differently than it sorts);
-- surrogates and the non-characters U+FFFE and U+FFFF;
-- a file where text is expected: a file is read only by a form's file field.
+The character rule is `scoring.text` (README, "What a form accepts"): text that breaks it
+is refused with a 400 page that names the field, and nothing is stored. A file is read
+only by a form's file field.
 
 `check_request` applies the character rule to every query and form value (and name) of
 every request; `Form`, the base of every form, adds the one-line and file rules. URL
@@ -20,7 +12,6 @@ integers within the database's INTEGER range, so nothing malformed reaches a que
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import Flask, request
@@ -28,25 +19,10 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.routing import BaseConverter, ValidationError
 
+from scoring.text import NOT_ONE_LINE, text_problem
+
 from .errors import BadForm
-
-_CONTROLS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
-_BIDI = "\u202a-\u202e\u2066-\u2069"
-_OTHER = "\ud800-\udfff\ufffe\uffff"
-NOT_TEXT = re.compile(f"[{_CONTROLS}{_BIDI}{_OTHER}]")
-NOT_ONE_LINE = re.compile(f"[\t\n\r{_CONTROLS}{_BIDI}{_OTHER}]")
-INT_MAX = 2**31 - 1  # INTEGER columns on PostgreSQL (and what a page number could be)
-
-
-def text_problem(value: str, *, multiline: bool = True) -> str | None:
-    """Why `value` is not acceptable text, or None."""
-    found = (NOT_TEXT if multiline else NOT_ONE_LINE).search(value)
-    if found is None:
-        return None
-    char = found.group()
-    if char in "\t\n\r":
-        return "a line break or tab where one line is expected"
-    return f"a character that cannot be shown (U+{ord(char):04X})"
+from .schema import INT_MAX
 
 
 def check_text(value: str, field: str, *, multiline: bool = True) -> str:

@@ -18,6 +18,10 @@ from flask.cli import ScriptInfo
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
+# Ids and counts are INTEGER columns: a larger number is refused as bad input (a route
+# that does not match, a CLI error) before it reaches a query, where PostgreSQL would fail.
+INT_MAX = 2**31 - 1
+
 
 def bind(app: Flask) -> None:
     """Flask-Migrate on this app (once): the settings `flask_migrate.upgrade` reads."""

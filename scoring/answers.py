@@ -21,6 +21,8 @@ from questionnaires import Questionnaire
 from questionnaires.model import OK, as_number
 from questionnaires.vocabulary import DONT_KNOW, META_COLUMNS, ROLES
 
+from .text import NOT_ONE_LINE, NOT_TEXT, printable, text_problem
+
 __all__ = ["META_COLUMNS", "Answers", "AnswersError", "parse_answers", "validate_record"]
 
 
@@ -79,7 +81,8 @@ class Answers:
         rows = list(records)
         frame = pd.DataFrame.from_records(rows) if rows else pd.DataFrame(
             columns=[question.key for question in q.scored_questions])
-        return parse_answers(frame, q, apply_lineage=apply_lineage, first_line=1)
+        return parse_answers(frame, q, apply_lineage=apply_lineage, first_line=1,
+                             stored=True)
 
     def to_records(self) -> list[dict[str, Any]]:
         """One dict per respondent in the stored form: whole numbers as int, "Don't know"
@@ -103,12 +106,14 @@ class Answers:
 
 
 def parse_answers(frame: pd.DataFrame, q: Questionnaire, *, apply_lineage: bool = False,
-                  first_line: int = 2) -> Answers:
+                  first_line: int = 2, stored: bool = False) -> Answers:
     """Validate a frame in the answers-CSV layout against a questionnaire.
 
     Cells may be strings (as read with dtype=str) or already numbers. With
     apply_lineage, columns named by an older version are renamed through the
-    questionnaire's lineage map (and dropped where it maps them to nothing).
+    questionnaire's lineage map (and dropped where it maps them to nothing). Text that
+    breaks `scoring.text`'s rule is refused, unless the answers are `stored` ones (kept
+    before the rule existed): their text is cleaned instead.
     """
     columns = [str(c).strip() for c in frame.columns]
     frame = frame.set_axis(columns, axis=1)
@@ -172,19 +177,42 @@ def parse_answers(frame: pd.DataFrame, q: Questionnaire, *, apply_lineage: bool 
 
     duration = _duration(frame, n, first_line)
     keys = [question.key for question in scored]
-    texts = {question.key: text(question.key).to_numpy(dtype=object)
-             for question in q.questions if not q.scale_of(question).scored}
+    free = {question.key: text(question.key)
+            for question in q.questions if not q.scale_of(question).scored}
+    one_line = {"respondent": text("respondent"), "team": text("team")}
+    if stored:
+        one_line = {k: v.map(lambda t: printable(t, multiline=False)) for k, v in one_line.items()}
+        free = {key: column.map(printable) for key, column in free.items()}
+    else:
+        _check_text(one_line, multiline=False, first_line=first_line)
+        _check_text(free, multiline=True, first_line=first_line)
+    respondent, team = one_line["respondent"], one_line["team"]
+    texts = {key: column.to_numpy(dtype=object) for key, column in free.items()}
     return Answers(
         questionnaire_key=q.key,
         questionnaire_version=q.version,
         values=pd.DataFrame(grid, columns=keys),
         dont_know=pd.DataFrame(dk, columns=keys),
         texts=pd.DataFrame(texts, columns=list(texts), dtype=object),
-        respondent=text("respondent"),
+        respondent=respondent,
         role=role,
-        team=text("team"),
+        team=team,
         duration=duration,
     )
+
+
+def _check_text(columns: Mapping[str, pd.Series], *, multiline: bool, first_line: int) -> None:
+    """The first cell (by line, then column) that breaks the text rule of `scoring.text`."""
+    pattern = (NOT_TEXT if multiline else NOT_ONE_LINE).pattern
+    first: tuple[int, str] | None = None
+    for name, column in columns.items():
+        bad = np.flatnonzero(column.str.contains(pattern, regex=True).to_numpy(dtype=bool))
+        if len(bad) and (first is None or int(bad[0]) < first[0]):
+            first = (int(bad[0]), name)
+    if first is not None:
+        i, name = first
+        problem = text_problem(str(columns[name].iloc[i]), multiline=multiline)
+        raise AnswersError(f"the text contains {problem}", line=i + first_line, column=name)
 
 
 def _cells(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, Any]:

@@ -12,8 +12,6 @@ if TYPE_CHECKING:
     from scoring import Answers
 
 
-INT_MAX = 2**31 - 1  # ids are INTEGER columns: a larger number is bad input, not a crash
-
 
 class BadInput(click.ClickException):
     """Input the user can fix: printed as `error: ...`, exit code 2, no traceback."""

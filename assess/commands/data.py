@@ -11,7 +11,8 @@ from pathlib import Path
 import click
 from flask import current_app
 
-from .common import INT_MAX, BadInput
+from ..schema import INT_MAX
+from .common import BadInput
 from .database import database_command
 
 

@@ -15,7 +15,8 @@ from datetime import date
 import click
 from flask import current_app
 
-from .common import INT_MAX, BadInput
+from ..schema import INT_MAX
+from .common import BadInput
 from .database import database_command
 
 BASE_URL = click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,

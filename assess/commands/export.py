@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from .common import INT_MAX, BadInput
+from ..schema import INT_MAX
+from .common import BadInput
 from .database import database_command
 
 

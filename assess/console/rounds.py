@@ -13,6 +13,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
+from scoring.text import text_problem
+
 from .. import questionnaire_store
 from ..errors import BadForm
 from ..extensions import db
@@ -23,19 +25,20 @@ from . import links
 TEAM_MAX = 80
 MAX_TEAMS = 200
 NAME_MAX = 200
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def clean_name(text: str, what: str, limit: int = NAME_MAX) -> str:
-    """A name as typed, trimmed; empty, too long or with control characters is refused."""
+    """A name as typed, trimmed; empty, too long or breaking the text rule (one line, no
+    control characters: `scoring.text`) is refused."""
     text = (text or "").strip()
     if not text:
         raise BadForm(f"Please give the {what} a name.")
     if len(text) > limit:
         raise BadForm(f"The {what}'s name is too long ({len(text)} characters; at most "
                       f"{limit}).")
-    if _CONTROL.search(text):
-        raise BadForm(f"The {what}'s name contains characters that cannot be shown.")
+    problem = text_problem(text, multiline=False)
+    if problem:
+        raise BadForm(f"The {what}'s name contains {problem}.")
     return text
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -86,3 +88,32 @@ def test_single_record_validator_agrees_with_the_csv_validator(mini, tm, gap, ro
 def test_single_record_validator_names_unknown_keys(mini):
     assert validate_record({"nope": 1, "open_note": "fine"}, mini) == {
         "nope": "unknown column (not a question of mini-team@1)"}
+
+
+@pytest.mark.parametrize(("column", "cell", "problem"), [
+    ("team", "East\x1b[31m", "U+001B"),
+    ("team", "East\nWest", "a line break"),
+    ("respondent", "r\x00", "U+0000"),
+    ("open_note", "fine\x07", "U+0007"),
+    ("open_note", "\u202eevil", "U+202E"),
+])
+def test_text_cells_follow_the_text_rule(mini, column, cell, problem):
+    rows = [{"respondent": "r1", "team": "East", "tm_a": "3", "open_note": "ok"},
+            {"respondent": "r2", "team": "East", "tm_a": "4", "open_note": "ok"}]
+    rows[1][column] = cell
+    with pytest.raises(AnswersError, match=f"line 3, column '{column}': .*{re.escape(problem)}"):
+        parse_answers(pd.DataFrame(rows, dtype=object), mini)
+
+
+def test_what_text_may_hold_in_a_cell(mini):
+    note = "Zwei Zeilen\nund ein Tab\tsind gut; 日本語, עברית, a\u200db"
+    a = parse_answers(pd.DataFrame([{"team": "Équipe Est", "tm_a": "3", "open_note": note}],
+                                   dtype=object), mini)
+    assert a.texts["open_note"].tolist() == [note] and a.team.tolist() == ["Équipe Est"]
+
+
+def test_stored_text_from_before_the_rule_comes_out_clean(mini):
+    a = Answers.from_records([{"tm_a": 3, "team": "East\x1b[31m\nWest",
+                               "open_note": "ok\x00\x1b[2J then\nmore"}], mini)
+    assert a.team.tolist() == ["East[31m West"]
+    assert a.texts["open_note"].tolist() == ["ok[2J then\nmore"]

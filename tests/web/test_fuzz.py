@@ -291,7 +291,7 @@ class Fuzzer:
     def check_stored_text(self) -> None:
         """Whatever was accepted: no stored text holds a character the rule refuses."""
         from assess.extensions import db
-        from assess.inputs import text_problem
+        from scoring.text import text_problem
 
         with self.engine.connect() as conn:
             for table in db.metadata.sorted_tables:

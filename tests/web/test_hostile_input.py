@@ -287,9 +287,27 @@ def test_cli_ids_beyond_the_integer_range_are_bad_input(app, runner):
         assert "Traceback" not in result.output
 
 
+def test_cli_names_follow_the_text_rule(app, runner):
+    from assess.extensions import db
+    from assess.models import Account
+
+    with app.app_context():
+        person = Account(email="c@example.com", name="C", role="consultant")
+        person.set_password(PASSWORD)
+        db.session.add(person)
+        db.session.commit()
+    for name in ("Acme\x1b[31m", "Ac\x00me", "Acme\nEvil", "\u202eemcA"):
+        result = runner.invoke(args=["clients", "create", name, "--consultant",
+                                     "c@example.com"])
+        assert result.exit_code == 2 and "contains" in result.output, result.output
+    result = runner.invoke(args=["clients", "create", "Acme — Ünïcode", "--consultant",
+                                 "c@example.com"])
+    assert result.exit_code == 0, result.output
+
+
 def test_nothing_stored_holds_a_control_character(app, client, make_round, start, rows):
     """Belt and braces: whatever the fuzzing sent, stored text passes the rule."""
-    from assess.inputs import text_problem
+    from scoring.text import text_problem
 
     token = start(f"/s/{make_round(teams=None).link}", team="East")
     for data in ({"open_change": "ok\x1b[0m"}, {"open_change": "ok\u202e"}):

@@ -52,6 +52,14 @@ def test_import_stores_every_row_or_none(app, make_round, cli_env, monkeypatch, 
     assert "line 3, column 'tm_customers': 9 is outside the scale" in refused.output
     assert _count(app, r.id) == 2  # the good first row of the bad file was not stored
     assert run("import", "999", str(good)).exit_code == 2
+    # Terminal escapes and NUL bytes never get in, on either database.
+    for cell, problem in (("East\x1b[2J", "U+001B"), ("Ea\x00st", "U+0000")):
+        hostile = tmp_path / "hostile.csv"
+        hostile.write_text(HEADER + f"p5,rep,{cell},4,5,2,7,\n")
+        refused = run("import", str(r.id), str(hostile))
+        assert refused.exit_code == 2 and "line 2, column 'team'" in refused.output
+        assert problem in refused.output
+    assert _count(app, r.id) == 2
 
 
 def test_backup_writes_a_consistent_copy(app, make_round, complete, cli_env, monkeypatch,
