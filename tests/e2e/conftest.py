@@ -70,6 +70,22 @@ class LiveServer:
             return int(count or 0)
 
 
+def _whole_bodies(wsgi_app: Any) -> Any:
+    """Each body read and closed before werkzeug's test server sends it: when the browser
+    drops a connection mid-file (it does, for the favicon), that server skips closing
+    the response, and the open file fails the run as a ResourceWarning."""
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        body = wsgi_app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return app
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     from flask import url_for
@@ -90,7 +106,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         "RATELIMIT_ENTRY": "1000 per minute",
     })
     prepare(app)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _whole_bodies(app.wsgi_app), threaded=True)
     base_url = f"http://127.0.0.1:{server.server_port}"
     with app.app_context():
         info = demo_data.seed()

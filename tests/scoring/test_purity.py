@@ -10,7 +10,7 @@ from pathlib import Path
 import scoring
 
 ALLOWED_TOP = {"numpy", "pandas", "questionnaires", "scoring", "__future__", "collections",
-               "hashlib", "random", "contextlib",
+               "hashlib", "random", "contextlib", "re",
                "dataclasses", "functools", "math", "types", "typing", "itertools"}
 
 

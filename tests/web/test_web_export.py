@@ -19,6 +19,7 @@ from assess.answers_io import FORMULA_TRIGGERS, answers_rows, inert, write_answe
 from assess.console.xlsx import write_answers_xlsx
 from questionnaires import load
 from scoring import Answers
+from scoring.text import printable
 
 WEB_QUESTIONNAIRES = Path(__file__).parent / "questionnaires"
 NUMBER_COLUMNS = ["tm_customers", "tm_why_us", "be_mission", "ex_process", "so_crm", "so_gap"]
@@ -77,9 +78,12 @@ def test_csv_export_neutralises_every_trigger(app, hostile_round):
     header, body = table[0], table[1:]
     assert len(body) == 3 * len(PAYLOADS)
     team, text = header.index("team"), header.index("open_change")
-    # Validation strips cells, so "\tSouth" leaves as "South" and "\t=1+1" as "'=1+1".
-    assert {row[team] for row in body} == {inert(t.strip()) for t, _ in PAYLOADS.values()}
+    # Validation strips cells, so "\tSouth" leaves as "South" and "\t=1+1" as "'=1+1";
+    # a team is one line, so its inner "\r" leaves as a space (scoring.text).
+    assert {row[team] for row in body} == {inert(printable(t.strip(), multiline=False))
+                                           for t, _ in PAYLOADS.values()}
     assert {row[text] for row in body} == {inert(x.strip()) for _, x in PAYLOADS.values()}
+    assert "Mid =1+1" in {row[team] for row in body}
     assert "'=1+1" in {row[team] for row in body} and "'-2+3" in {row[text] for row in body}
     for row in body:
         assert not any(cell.startswith(FORMULA_TRIGGERS) for cell in row), row
