@@ -3,7 +3,9 @@
 Anonymity is a property of this schema, not a promise in the views: responses carry a
 random UUID, the role and team the respondent chose, the answers and the day of
 submission -- no IP address, user agent, precise time, or link to an invitation or
-draft. Invitations only know whether they were used, never when or by which response.
+draft. Invitations only know whether they were used, never when or by which response;
+rows are rewritten in shuffled order so that their place on disk and their transaction
+ids do not tell the order they arrived in either (`console/shuffling.py`).
 
 Objects reached from URLs carry a random `public_id`; integer ids never leave the app's
 own pages and commands.
@@ -165,6 +167,8 @@ class Round(db.Model):
     headcounts: Mapped[dict[str, int] | None] = mapped_column(sa.JSON)  # team -> expected
     ceo_result_id: Mapped[str | None] = mapped_column(sa.ForeignKey("quick_result.id"))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # How many responses the last shuffled rewrite of the round held (console/shuffling).
+    responses_shuffled: Mapped[int] = mapped_column(default=0)
 
     organisation: Mapped[Organisation] = relationship(back_populates="rounds")
     questionnaire: Mapped[QuestionnaireVersion] = relationship()
@@ -195,6 +199,8 @@ class Invitation(db.Model):
 
     Its token is derived from the app's secret key and `salt` (so a reminder can carry
     the same link); `email` is kept only for invitations sent by mail, for reminders.
+    Sending the answers never writes this row: an invitation is used when a `SentMark`
+    derived from its token exists (`used` is set only by versions before that rule).
     """
 
     __tablename__ = "invitation"
@@ -247,12 +253,27 @@ class Response(db.Model):
     complete: Mapped[bool] = mapped_column(default=True)
 
 
+class SentMark(db.Model):
+    """An invitation whose answers were sent: stored with the response, in its
+    transaction, so that an invitation answers once. The key is the hash of a token
+    derived from the invitation's token with the secret key, so without the key nothing
+    tells which invitation a mark belongs to (`respondent.operations.sent_mark`).
+    """
+
+    __tablename__ = "sent_mark"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    token_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("round.id"), index=True)
+
+
 class Release(db.Model):
     """The responses a round's results are computed from, fixed when released.
 
     Results (pages, PDFs, exports) change only when at least k more responses arrived
     since the last release, so comparing two views of a round over time never isolates
-    one person's answers.
+    one person's answers. Only a round's latest release is kept: the differences between
+    successive ones would tell in which batch of k each response arrived.
     """
 
     __tablename__ = "release"

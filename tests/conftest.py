@@ -352,14 +352,16 @@ def make_round(app) -> Callable[..., RoundInfo]:
 
 @pytest.fixture
 def invite(app) -> Callable[[int], str]:
+    """A personal invitation made as the console makes them; returns its token."""
+    from assess.console.links import give_invitation_token
     from assess.extensions import db
     from assess.models import Invitation
-    from assess.tokens import hash_token, new_token
 
     def factory(round_id: int) -> str:
-        token = new_token()
         with app.app_context():
-            db.session.add(Invitation(round_id=round_id, token_hash=hash_token(token)))
+            invitation = Invitation(round_id=round_id)
+            token = give_invitation_token(invitation)
+            db.session.add(invitation)
             db.session.commit()
         return token
 

@@ -39,8 +39,12 @@ def import_command(round_id: int, answers: str) -> None:
               help="file to write (default: instance/backups/assess-<UTC time>.<ext>)")
 @database_command
 def backup(out: str | None) -> None:
-    """A consistent copy of the database while the app keeps running."""
+    """A consistent copy of the database while the app keeps running (every round's
+    newest responses shuffled in first, so that the copy holds no arrival order)."""
+    from ..console.shuffling import shuffle_all
     from ..extensions import db
+
+    shuffle_all()
 
     url = db.engine.url
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")

@@ -3,7 +3,9 @@ reminders only to unused ones; unused ones can be revoked.
 
 An invitation knows whether it was used, never by which response. Its link is derived
 from the app's secret key (`links`), so a reminder carries the same link as the first
-mail and the consultant can download the links again.
+mail and the consultant can download the links again. Whether it was used is read from
+the sent marks of the round, whose keys only the secret key derives from the link
+(`respondent.operations`): sending answers never writes the invitation's row.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import sqlalchemy as sa
 
 from ..errors import BadForm, NotFound
 from ..extensions import db
-from ..models import Invitation, Round, today
+from ..models import Invitation, Round, SentMark, today
 from . import links
 
 MAX_AT_ONCE = 2000
@@ -88,14 +90,29 @@ def invite_addresses(round_: Round, text: str) -> int:
     return _send(round_, made, reminder=False)
 
 
+def used_ids(round_: Round, invitations: list[Invitation]) -> set[int]:
+    """The ids of those of a round's invitations whose answers were sent."""
+    from ..respondent.operations import sent_mark
+
+    marks = set(db.session.scalars(sa.select(SentMark.token_hash)
+                                   .where(SentMark.round_id == round_.id)))
+    used = set()
+    for invitation in invitations:
+        token = links.invitation_token(invitation)
+        if invitation.used or (token is not None and sent_mark(token) in marks):
+            used.add(invitation.id)
+    return used
+
+
 def remind(round_: Round) -> int:
     """Mail again every invitation with an address that is neither used nor revoked."""
     if not mail_configured():
         raise BadForm("Reminders need a mail server (ASSESS_MAIL_SERVER).")
-    waiting = db.session.scalars(sa.select(Invitation).where(
+    addressed = db.session.scalars(sa.select(Invitation).where(
         Invitation.round_id == round_.id, Invitation.email.is_not(None),
-        Invitation.used.is_(False), Invitation.revoked.is_(False))).all()
-    return _send(round_, list(waiting), reminder=True)
+        Invitation.revoked.is_(False))).all()
+    used = used_ids(round_, list(addressed))
+    return _send(round_, [i for i in addressed if i.id not in used], reminder=True)
 
 
 def revoke(round_: Round, public_id: str) -> None:
@@ -103,18 +120,20 @@ def revoke(round_: Round, public_id: str) -> None:
         Invitation.round_id == round_.id, Invitation.public_id == public_id[:16]))
     if invitation is None:
         raise NotFound("There is no such invitation in this round.")
-    if invitation.used:
+    if used_ids(round_, [invitation]):
         raise BadForm("This invitation was already used; it cannot be revoked.")
     invitation.revoked = True
     db.session.commit()
 
 
 def rows(round_: Round) -> list[InvitationRow]:
-    found = db.session.scalars(sa.select(Invitation).where(Invitation.round_id == round_.id)
-                               .order_by(Invitation.id)).all()
-    return [InvitationRow(i.public_id, None if i.used or i.revoked else
-                          links.invitation_link(i), i.email, i.used, i.revoked, i.sent_on,
-                          i.reminded_on) for i in found]
+    found = list(db.session.scalars(sa.select(Invitation)
+                                    .where(Invitation.round_id == round_.id)
+                                    .order_by(Invitation.id)))
+    used = used_ids(round_, found)
+    return [InvitationRow(i.public_id, None if i.id in used or i.revoked else
+                          links.invitation_link(i), i.email, i.id in used, i.revoked,
+                          i.sent_on, i.reminded_on) for i in found]
 
 
 def counts(round_: Round) -> dict[str, int]:

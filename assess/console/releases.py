@@ -5,6 +5,10 @@ people have answered, the next only once k more have. Every page, PDF and export
 round reads the same latest release, so two views of the round taken a response apart
 can never be subtracted to recover that one person's answers. Responses not yet in a
 release are counted on the progress page only.
+
+Only the latest release is kept: a new one replaces it in the same transaction. Kept side
+by side, successive releases would tell in which batch of k every response arrived, an
+order the shuffled storage of responses (`shuffling`) otherwise hides.
 """
 
 from __future__ import annotations
@@ -37,6 +41,9 @@ def after_new_responses(round_id: int) -> None:
     with suppress(sa.exc.IntegrityError), db.session.begin_nested():
         db.session.add(Release(round_id=round_id, number=number + 1, size=len(ids),
                                response_ids=ids))
+        db.session.flush()
+        db.session.execute(sa.delete(Release).where(Release.round_id == round_id,
+                                                    Release.number <= number))
 
 
 def latest_release(round_id: int) -> Release | None:

@@ -150,7 +150,10 @@ def create_round(org: Organisation, spec: RoundSpec) -> tuple[Round, str]:
 
 def change_state(round_: Round, action: str, until: date | None = None) -> None:
     """open (now), close (now), extend (to a later closing day) or reopen (a closed round,
-    optionally until a day)."""
+    optionally until a day). Then the round's newest responses are shuffled in with the
+    rest (`shuffling`), so a closed round keeps no arrival order."""
+    from .shuffling import shuffle_now
+
     now = utcnow()
     if action == "open":
         round_.status = "open"
@@ -169,6 +172,7 @@ def change_state(round_: Round, action: str, until: date | None = None) -> None:
     else:
         raise BadForm(f"Unknown action {action[:20]!r}.")
     db.session.commit()
+    shuffle_now(round_.id)
 
 
 def attach_ceo_result(round_: Round, link: str) -> None:

@@ -9,8 +9,16 @@ An invitation's draft is found again through the invitation link, yet nothing st
 links the two: the draft's token is derived from the invitation token with the app's
 secret key (HMAC), and only the hash of that derived token is kept. Without the secret
 key and the invitation token itself, the database cannot tell which draft (or, later,
-which response) came from which invitation. The invitation is marked used when its
-answers are sent, in its own transaction.
+which response) came from which invitation.
+
+No respondent's transaction ever writes the invitation's row. Sending the answers stores,
+with the response and in its transaction, a `SentMark`: the hash of another token
+derived from the invitation's (its unique key makes an invitation answer once). The
+invitation, the draft and the mark share no value, so neither the tables nor the
+write-ahead log chain an invitation to its draft or response: the link is an HMAC only
+the secret key computes. The console, which has the key, tells which invitations were
+used (`used`). The response transaction does consume the draft, which it must to store
+exactly once: the log ties a draft to its response, never a draft to its invitation.
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ from sqlalchemy.orm import joinedload
 from .. import questionnaire_store
 from ..errors import DraftGone, InvitationUsed, RoundNotOpen, UnknownLink
 from ..extensions import db
-from ..models import DRAFT_DAYS, Draft, Invitation, Response, Round, today
+from ..models import DRAFT_DAYS, Draft, Invitation, Response, Round, SentMark, today
 from ..survey.paging import Completion, Page
 from ..tokens import derived_token, hash_token, new_token, plausible
 
@@ -33,6 +41,7 @@ if TYPE_CHECKING:
     from questionnaires import Questionnaire
 
 INVITATION_DRAFT = "invitation-draft:"
+INVITATION_SENT = "invitation-sent:"
 
 
 def round_by_link(token: str) -> Round:
@@ -50,19 +59,33 @@ def invitation_draft_token(invitation_token: str) -> str:
     return derived_token(current_app.config["SECRET_KEY"], INVITATION_DRAFT + invitation_token)
 
 
-def invitation_round(token: str) -> Round:
-    """The open round of an invitation whose answers have not been sent yet.
+def sent_mark(invitation_token: str) -> str:
+    """The key of the mark an invitation's sent answers leave: the hash of a token derived
+    from the invitation's with the secret key, so only the app can tell whose it is."""
+    return hash_token(derived_token(current_app.config["SECRET_KEY"],
+                                    INVITATION_SENT + invitation_token))
 
-    A used invitation whose draft still exists is let through: its answers were being
-    sent when something failed between the two transactions, and sending them again is
-    the only way they arrive (the draft can still be sent only once)."""
+
+def invitation_sent(invitation: Invitation, token: str | None) -> bool:
+    """Whether an invitation's answers were sent (`token`: its token, when known).
+
+    `used` is set only by versions before sent marks; such an invitation whose draft still
+    exists is let through, since its answers were being sent when something failed between
+    that version's two transactions (the draft can still be sent only once)."""
+    if token is not None and db.session.get(SentMark, sent_mark(token)) is not None:
+        return True
+    return invitation.used and (token is None or draft_by_token(token) is None)
+
+
+def invitation_round(token: str) -> Round:
+    """The open round of an invitation whose answers have not been sent yet."""
     invitation = db.session.scalar(sa.select(Invitation).filter_by(
         token_hash=hash_token(token))) if plausible(token) else None
     round_ = db.session.get(Round, invitation.round_id) if invitation else None
     if (invitation is None or invitation.revoked or round_ is None
             or not round_.accepts_invitations):
         raise UnknownLink()
-    if invitation.used and draft_by_token(token) is None:
+    if invitation_sent(invitation, token):
         raise InvitationUsed()
     require_open(round_)
     return round_
@@ -172,41 +195,45 @@ def send_refusal(missing_required: int, done: Completion, confirmed: bool) -> st
 
 
 def submit(draft_id: int, round_id: int, role: str | None, team: str | None,
-           answers: dict[str, Any], *, complete: bool = True) -> bool:
-    """Consume the draft and store the response, atomically. False: this draft was
-    already submitted (a double click, a second tab), so nothing more is stored."""
+           answers: dict[str, Any], *, complete: bool = True,
+           invitation_token: str | None = None) -> bool:
+    """Consume the draft and store the response (and an invitation's sent mark),
+    atomically. False: this draft, or this invitation, was already sent (a double click,
+    a second tab), so nothing more is stored."""
     from ..console.releases import after_new_responses
 
     consumed = db.session.execute(sa.delete(Draft).where(Draft.id == draft_id))
     if consumed.rowcount != 1:
         db.session.rollback()
         return False
+    if invitation_token is not None:
+        db.session.add(SentMark(token_hash=sent_mark(invitation_token), round_id=round_id))
     db.session.add(Response(round_id=round_id, role=role, team=team, answers=dict(answers),
                             complete=complete))
-    after_new_responses(round_id)
-    db.session.commit()
+    try:
+        after_new_responses(round_id)
+        db.session.commit()
+    except sa.exc.IntegrityError:  # the invitation's answers came in from another draft
+        db.session.rollback()
+        db.session.execute(sa.delete(Draft).where(Draft.id == draft_id))
+        db.session.commit()
+        return False
     return True
-
-
-def spend_invitation(invitation_token: str) -> None:
-    """Mark an invitation used, in a transaction of its own (never the response's)."""
-    db.session.execute(sa.update(Invitation)
-                       .where(Invitation.token_hash == hash_token(invitation_token))
-                       .values(used=True))
-    db.session.commit()
 
 
 def submit_draft(draft: Draft, all_pages: tuple[Page, ...],
                  invitation_token: str | None = None) -> bool:
     """Send a draft: only answers to questions this respondent's pages asked are kept.
+    Then, in a transaction of its own, the round's responses are rewritten in shuffled
+    order if enough arrived since the last time (`console.shuffling`)."""
+    from ..console.shuffling import shuffle_if_due
 
-    An invitation is spent first: should the second step fail, its draft is still there
-    and the invitation link still opens it (see `invitation_round`), whereas the other
-    order could leave a sent response with an unspent invitation that answers again."""
     asked = {x.key for page in all_pages for x in page.questions}
     answers = {k: v for k, v in (draft.answers or {}).items() if k in asked}
     complete = questionnaire_of(draft.round).complete(draft.role, answers)
     draft_id, round_id, role, team = draft.id, draft.round_id, draft.role, draft.team
-    if invitation_token is not None:
-        spend_invitation(invitation_token)
-    return submit(draft_id, round_id, role, team, answers, complete=complete)
+    sent = submit(draft_id, round_id, role, team, answers, complete=complete,
+                  invitation_token=invitation_token)
+    if sent:
+        shuffle_if_due(round_id)
+    return sent

@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
     ("bench_scoring.py", ["--sizes", "200,400", "--repeat", "1"], "growth"),
     ("bench_export.py", ["--responses", "60", "--repeat", "1"], "xlsx: best"),
     ("bench_report.py", ["--sizes", "12", "--repeat", "1", "--renders", "2"], "peak RSS"),
+    ("bench_order.py", ["--responses", "20", "--sizes", "50", "--repeat", "1"],
+     "(of which VACUUM"),
 ])
 def test_bench_script_runs(script: str, args: list[str], expect: str) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"}

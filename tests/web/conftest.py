@@ -71,3 +71,19 @@ def cli_env(database_url, tmp_path, monkeypatch):
     monkeypatch.setenv("ASSESS_INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.delenv("ASSESS_SECRET_KEY", raising=False)
     yield
+
+
+@pytest.fixture
+def used(app) -> Callable[[int], list[bool]]:
+    """Whether each of a round's invitations was used, as the console tells it."""
+    from assess.console import invitations
+    from assess.extensions import db
+    from assess.models import Round
+
+    def read(round_id: int) -> list[bool]:
+        with app.app_context():
+            found = [row.used for row in invitations.rows(db.session.get(Round, round_id))]
+            db.session.rollback()
+            return found
+
+    return read

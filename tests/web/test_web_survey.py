@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from assess.models import Draft, Invitation, Response
+from assess.models import Draft, Invitation, Response, Round
 
 from .conftest import FULL
 
@@ -210,7 +210,8 @@ def test_submit_after_another_tab_submitted(app, client, make_round, start, rows
     assert len(rows(Response)) == 1
 
 
-def test_invitation_is_single_use_and_unlinked(client, make_round, invite, complete, rows):
+def test_invitation_is_single_use_and_unlinked(client, make_round, invite, complete, rows,
+                                               used):
     r = make_round(access_mode="invitation")
     token = invite(r.id)
     assert client.get(f"/i/{token}").status_code == 200
@@ -219,7 +220,7 @@ def test_invitation_is_single_use_and_unlinked(client, make_round, invite, compl
     assert again.status_code == 410 and "already been used" in again.get_data(as_text=True)
     assert client.post(f"/i/{token}", data={"role": "rep"}).status_code == 410
     [invitation] = rows(Invitation)
-    assert invitation.used is True
+    assert used(r.id) == [True] and invitation.used is False  # the row is never written
     [response] = rows(Response)
     assert invitation.token_hash not in str(vars(response))
     assert client.get(f"/s/{r.link}").status_code == 404  # shared link off in this mode
@@ -490,7 +491,8 @@ def test_role_form_is_checked_and_offers_the_round_teams(client, make_round, sta
 # --------------------------------------------------------------------------- invitations
 
 
-def test_an_invitation_reopens_its_draft_until_sent(app, client, make_round, invite, rows):
+def test_an_invitation_reopens_its_draft_until_sent(app, client, make_round, invite, rows,
+                                                    used):
     r = make_round(access_mode="invitation")
     token = invite(r.id)
     assert client.get(f"/i/{token}").status_code == 200  # the intro
@@ -498,8 +500,7 @@ def test_an_invitation_reopens_its_draft_until_sent(app, client, make_round, inv
     assert started.headers["Location"].endswith(f"/r/{token}/section/1")
     client.post(f"/r/{token}/section/1", data={"tm_customers": "2", "tm_why_us": "3",
                                                "action": "next"})
-    [invitation] = rows(Invitation)
-    assert invitation.used is False  # the tab was closed: nothing is spent yet
+    assert used(r.id) == [False]  # the tab was closed: nothing is spent yet
 
     other = app.test_client()  # later, another browser: the invitation link again
     reopened = other.get(f"/i/{token}")
@@ -515,8 +516,7 @@ def test_an_invitation_reopens_its_draft_until_sent(app, client, make_round, inv
         other.post(f"/r/{token}/section/{number}", data=data)
     assert other.post(f"/r/{token}/review").headers["Location"].endswith("/thanks")
     assert other.post(f"/r/{token}/review").headers["Location"].endswith("/thanks")
-    [invitation] = rows(Invitation)
-    assert invitation.used is True
+    assert used(r.id) == [True]
     assert len(rows(Response)) == 1 and rows(Draft) == []
     used = client.get(f"/i/{token}")
     assert used.status_code == 410 and "already been used" in used.get_data(as_text=True)
@@ -556,10 +556,92 @@ def test_nothing_stored_links_an_invitation_to_its_draft_or_response(app, client
                                   "email", "used", "revoked", "sent_on", "reminded_on"}
 
 
-def test_the_invitation_is_spent_in_its_own_transaction(app, client, make_round, invite,
-                                                        rows):
-    """Marking the invitation used and storing the response never share a transaction,
-    so the database's log does not chain them."""
+def test_no_respondent_transaction_writes_the_invitation(app, client, make_round, invite,
+                                                         rows, used, backend, request):
+    """From the invitation link to the thank-you page, no transaction writes the
+    invitation's row (so the database's log cannot chain it to a draft or a response):
+    the response's transaction consumes the draft and leaves a sent mark, and reads
+    nothing of the invitation either."""
+    import sqlalchemy as sa
+
+    from assess.extensions import db
+    from assess.models import SentMark
+
+    r = make_round(access_mode="invitation")
+    token = invite(r.id)
+    transactions: list[list[str]] = [[]]
+
+    def statement(_conn, _cursor, sql, *_args):
+        transactions[-1].append(" ".join(sql.split()).lower())
+
+    def end(_conn):
+        transactions.append([])
+
+    def row_version() -> str:
+        # PostgreSQL: the id of the transaction that last wrote the row.
+        sql = "SELECT xmin::text FROM invitation" if backend == "postgresql" else \
+            "SELECT used, revoked, sent_on, reminded_on FROM invitation"
+        with app.app_context():
+            return repr(db.session.execute(sa.text(sql)).all())
+
+    before = row_version()
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", statement)
+    sa.event.listen(engine, "commit", end)
+    sa.event.listen(engine, "rollback", end)
+    try:
+        client.post(f"/i/{token}", data={"role": "rep"})
+        for number, data in FULL.items():
+            client.post(f"/r/{token}/section/{number}", data=data)
+        assert client.post(f"/r/{token}/review").status_code == 302
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", statement)
+        sa.event.remove(engine, "commit", end)
+        sa.event.remove(engine, "rollback", end)
+    writes = ("insert into invitation", "update invitation", "delete from invitation")
+    assert not any(s.startswith(writes) for t in transactions for s in t)
+    [stored] = [t for t in transactions if any(s.startswith("insert into response") for s in t)]
+    assert not any("invitation" in s for s in stored), stored
+    assert any(s.startswith("insert into sent_mark") for s in stored)
+    assert any(s.startswith("delete from draft") for s in stored)
+    assert row_version() == before  # the invitation's row is the same version as before
+    [mark] = rows(SentMark)
+    [invitation] = rows(Invitation)
+    assert mark.token_hash not in {invitation.token_hash, invitation.salt}
+    assert used(r.id) == [True] and len(rows(Response)) == 1
+
+
+def test_an_invitation_answers_once_even_from_two_drafts(app, client, make_round, invite,
+                                                         rows):
+    """A draft of an invitation started again after its answers were sent (a stale tab)
+    cannot be sent: the invitation's sent mark is unique."""
+    from assess.extensions import db
+    from assess.respondent import operations as ops
+
+    r = make_round(access_mode="invitation")
+    token = invite(r.id)
+    client.post(f"/i/{token}", data={"role": "rep"})
+    client.post(f"/r/{token}/section/1", data={"tm_why_us": "3"})
+    with app.app_context():
+        draft = ops.draft_by_token(token)
+        args = (draft.id, draft.round_id, draft.role, draft.team, dict(draft.answers))
+        db.session.rollback()
+        assert ops.submit(*args, invitation_token=token) is True
+        # the same invitation's second draft (made past the link's check by a race)
+        ops.start(db.session.get(Round, r.id), "rep", None, token)
+        again = ops.draft_by_token(token)
+        args = (again.id, again.round_id, again.role, again.team, {"tm_why_us": 4})
+        db.session.rollback()
+        assert ops.submit(*args, invitation_token=token) is False
+    assert len(rows(Response)) == 1 and rows(Draft) == []
+
+
+def test_an_invitation_used_before_sent_marks_with_its_draft_left_can_still_send_once(
+        app, client, make_round, invite, rows):
+    """Versions before sent marks set `used` in a transaction before the response's:
+    should sending have failed between the two, the invitation link still reopens the
+    draft left behind, and it is sent once."""
     import sqlalchemy as sa
 
     from assess.extensions import db
@@ -567,45 +649,11 @@ def test_the_invitation_is_spent_in_its_own_transaction(app, client, make_round,
     r = make_round(access_mode="invitation")
     token = invite(r.id)
     client.post(f"/i/{token}", data={"role": "rep"})
-    for number, data in FULL.items():
-        client.post(f"/r/{token}/section/{number}", data=data)
-    transactions: list[list[str]] = [[]]
-
-    def statement(_conn, _cursor, sql, *_args):
-        transactions[-1].append(" ".join(sql.split()).lower())
-
-    def commit(_conn):
-        transactions.append([])
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", statement)
-    sa.event.listen(engine, "commit", commit)
-    try:
-        assert client.post(f"/r/{token}/review").status_code == 302
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", statement)
-        sa.event.remove(engine, "commit", commit)
-    spent = [t for t in transactions if any(s.startswith("update invitation") for s in t)]
-    stored = [t for t in transactions if any(s.startswith("insert into response") for s in t)]
-    assert len(spent) == 1 and len(stored) == 1 and spent[0] is not stored[0]
-    assert not any(s.startswith("insert into response") for s in spent[0])
-    assert rows(Invitation)[0].used and len(rows(Response)) == 1
-
-
-def test_a_spent_invitation_with_its_draft_left_can_still_send_once(app, client, make_round,
-                                                                     invite, rows):
-    """Should sending fail between its two transactions, the invitation is used but its
-    draft is still there: the invitation link reopens it and it is sent once."""
-    from assess.respondent import operations as ops
-
-    r = make_round(access_mode="invitation")
-    token = invite(r.id)
-    client.post(f"/i/{token}", data={"role": "rep"})
     client.post(f"/r/{token}/section/1", data={"tm_why_us": "3", "tm_customers": "4"})
     client.post(f"/r/{token}/section/3", data={"so_crm": "3"})
-    with app.test_request_context():
-        ops.spend_invitation(token)
+    with app.app_context():
+        db.session.execute(sa.update(Invitation).values(used=True))
+        db.session.commit()
     assert client.get(f"/i/{token}").headers["Location"].endswith(f"/r/{token}")
     assert client.post(f"/r/{token}/review").headers["Location"].endswith("/thanks")
     assert len(rows(Response)) == 1
