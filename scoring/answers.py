@@ -202,13 +202,17 @@ def parse_answers(frame: pd.DataFrame, q: Questionnaire, *, apply_lineage: bool 
 
 
 def _check_text(columns: Mapping[str, pd.Series], *, multiline: bool, first_line: int) -> None:
-    """The first cell (by line, then column) that breaks the text rule of `scoring.text`."""
-    pattern = (NOT_TEXT if multiline else NOT_ONE_LINE).pattern
+    """The first cell (by line, then column) that breaks the text rule of `scoring.text`.
+    One regex scan of each column joined by spaces; cell by cell only to name a problem."""
+    pattern = NOT_TEXT if multiline else NOT_ONE_LINE
     first: tuple[int, str] | None = None
     for name, column in columns.items():
-        bad = np.flatnonzero(column.str.contains(pattern, regex=True).to_numpy(dtype=bool))
-        if len(bad) and (first is None or int(bad[0]) < first[0]):
-            first = (int(bad[0]), name)
+        cells = column.tolist()
+        if pattern.search(" ".join(cells)) is None:
+            continue
+        i = next(i for i, cell in enumerate(cells) if pattern.search(cell))
+        if first is None or i < first[0]:
+            first = (i, name)
     if first is not None:
         i, name = first
         problem = text_problem(str(columns[name].iloc[i]), multiline=multiline)
