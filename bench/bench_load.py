@@ -1,7 +1,7 @@
 """Load: many concurrent respondents against gunicorn on PostgreSQL, for a fixed time.
 
     DATABASE_URL=postgresql://... .venv/bin/python bench/bench_load.py \
-        [--clients 200] [--seconds 60] [--workers 2*cores+1] [--processes N]
+        [--clients 200] [--seconds 60] [--ramp 10] [--workers 2*cores+1] [--processes N]
 
 Seeds the database named by `--database-url` (or `DATABASE_URL`) with `assess demo`,
 serves it with `gunicorn -w WORKERS wsgi:app` (sync workers, 127.0.0.1 only) and starts
@@ -140,14 +140,16 @@ class Tally:
 
 
 def respondents(port: int, link_path: str, clients: int, prefix: str,
-                over: Callable[[], bool], abandon: bool = True) -> Tally:
+                over: Callable[[], bool], abandon: bool = True, ramp: float = 0) -> Tally:
     """`clients` threads, each one respondent after another until `over()`; with
     `abandon`, a respondent under way then stops at its next request, otherwise it
-    finishes. A respondent's marker is `prefix thread number`."""
+    finishes. The threads start evenly over `ramp` seconds, so that respondents are not
+    all on the same page at once. A respondent's marker is `prefix thread number`."""
     tally, lock = Tally(), threading.Lock()
     stop_now: Callable[[], bool] = over if abandon else (lambda: False)
 
     def one_client(thread: int) -> None:
+        time.sleep(ramp * thread / clients)
         number = 0
         while not over():
             marker = f"{prefix} {thread} {number}"
@@ -175,19 +177,22 @@ def respondents(port: int, link_path: str, clients: int, prefix: str,
     return tally
 
 
-def _client_process(job: tuple[int, str, int, str, float]) -> Tally:
-    port, link_path, clients, prefix, deadline = job
-    return respondents(port, link_path, clients, prefix, lambda: time.time() >= deadline)
+def _client_process(job: tuple[int, str, int, str, float, float]) -> Tally:
+    port, link_path, clients, prefix, deadline, ramp = job
+    return respondents(port, link_path, clients, prefix, lambda: time.time() >= deadline,
+                       ramp=ramp)
 
 
 def run_load(port: int, link_path: str, clients: int, seconds: float, processes: int,
-             prefix: str) -> Tally:
+             prefix: str, ramp: float = 0) -> Tally:
     """`clients` respondents for `seconds`, in `processes` client processes."""
     deadline = time.time() + seconds
     if processes <= 1:
-        return respondents(port, link_path, clients, prefix, lambda: time.time() >= deadline)
+        return respondents(port, link_path, clients, prefix, lambda: time.time() >= deadline,
+                           ramp=ramp)
     shares = [clients // processes + (i < clients % processes) for i in range(processes)]
-    jobs = [(port, link_path, n, f"{prefix}p{i}", deadline) for i, n in enumerate(shares)]
+    jobs = [(port, link_path, n, f"{prefix} p{i}", deadline, ramp)
+            for i, n in enumerate(shares)]
     total = Tally()
     with multiprocessing.get_context("spawn").Pool(processes) as pool:
         for part in pool.map(_client_process, jobs):
@@ -351,6 +356,8 @@ def main() -> int:
                              "(default: $DATABASE_URL)")
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--ramp", type=float, default=10,
+                        help="seconds over which the clients start (default 10)")
     parser.add_argument("--workers", type=int, default=2 * cores + 1)
     parser.add_argument("--processes", type=int, default=0,
                         help="client processes (default: one per 50 clients, at most "
@@ -367,12 +374,13 @@ def main() -> int:
             print(f"python {sys.version.split()[0]}, {cores} cpu, load average "
                   f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
             print(f"{args.clients} respondents in {processes} client process(es) for "
-                  f"{args.seconds:g} s against gunicorn -w {args.workers} (sync) on "
-                  f"{args.database_url.split(':', 1)[0]}", flush=True)
+                  f"{args.seconds:g} s (started over {args.ramp:g} s) against gunicorn "
+                  f"-w {args.workers} (sync) on {args.database_url.split(':', 1)[0]}",
+                  flush=True)
             workers_cpu = site.workers_cpu_s()
             start = time.perf_counter()
             tally = run_load(site.port, site.link_path, args.clients, args.seconds,
-                             processes, prefix)
+                             processes, prefix, args.ramp)
             wall = time.perf_counter() - start
             workers_cpu = site.workers_cpu_s() - workers_cpu
             check = check_stored(tally, stored_markers(site.database_url, site.round_id,

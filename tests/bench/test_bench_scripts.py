@@ -4,6 +4,7 @@ asserted: the figures themselves live in bench/RESULTS.md)."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -24,3 +25,24 @@ def test_bench_script_runs(script: str, args: list[str], expect: str) -> None:
                           env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert expect in done.stdout
+
+
+@pytest.mark.pg
+def test_bench_load_runs(pg_server) -> None:
+    """The load bench against a database of the test PostgreSQL server, with two client
+    processes (the path a real run takes)."""
+    name = f"bench_load_{os.getpid()}"
+    pg_server.admin(f"CREATE DATABASE {name}")
+    try:
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        done = subprocess.run([sys.executable, str(ROOT / "bench" / "bench_load.py"),
+                               "--database-url", pg_server.url(name), "--clients", "4",
+                               "--seconds", "4", "--ramp", "1", "--workers", "2",
+                               "--processes", "2"],
+                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    finally:
+        pg_server.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "errors by status: none" in done.stdout
+    stored, acknowledged = re.search(r"database: (\d+) of (\d+)", done.stdout).groups()
+    assert stored == acknowledged != "0"
