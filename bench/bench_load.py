@@ -270,7 +270,8 @@ def stored_markers(database_url: str, round_id: int, prefix: str) -> Counter[str
     """How many stored responses of the round carry each marker starting with `prefix`."""
     import sqlalchemy as sa
 
-    sys.path.insert(0, str(REPO))
+    if str(REPO) not in sys.path:  # run as a script: the app's package beside bench/
+        sys.path.insert(0, str(REPO))
     from assess.database import normalise_url
 
     engine = sa.create_engine(normalise_url(database_url))
