@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
     ("bench_scoring.py", ["--sizes", "200,400", "--repeat", "1"], "growth"),
     ("bench_export.py", ["--responses", "60", "--repeat", "1"], "xlsx: best"),
     ("bench_report.py", ["--sizes", "12", "--repeat", "1", "--renders", "2"], "peak RSS"),
+    ("bench_submit.py", ["--responses", "4", "--clients", "2", "--ceiling-posts", "20"],
+     "app 4/4 (lost 0, extra 0)"),
 ])
 def test_bench_script_runs(script: str, args: list[str], expect: str) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"}
