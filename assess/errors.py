@@ -188,6 +188,12 @@ again).</p></section></main></body></html>
 """
 
 
+def database_went_away(error: sa.exc.DBAPIError) -> bool:
+    """A restart, fail-over or network fault, not a bug: the server refused or cut the
+    connection (any other database error is a bug, and stays a 500)."""
+    return isinstance(error, sa.exc.OperationalError) or error.connection_invalidated
+
+
 def database_unavailable(error: Exception) -> Response:
     """A plain 503 that needs neither the database nor a template's context (the console's
     context reads the signed-in account, from the database that is down)."""
@@ -215,11 +221,27 @@ def _forget_body() -> None:
 def register(app: Flask) -> None:
     @app.errorhandler(sa.exc.DBAPIError)
     def _database(error: sa.exc.DBAPIError):
-        """The database went away (restart, fail-over, network): 503, try again soon.
-        Any other database error is a bug, and stays a 500."""
-        if isinstance(error, sa.exc.OperationalError) or error.connection_invalidated:
+        """The database went away: 503, try again soon."""
+        if database_went_away(error):
             return database_unavailable(error)
         raise error
+
+    @app.teardown_appcontext
+    def _end_session(_error: BaseException | None) -> None:
+        """End the request's transaction before Flask-SQLAlchemy does (teardowns run last
+        registered first). The page is made by then; if the database went away meanwhile,
+        the ROLLBACK fails, yet the server has ended the transaction already: not a 500."""
+        from .extensions import db
+
+        try:
+            db.session.remove()
+        except sa.exc.DBAPIError as error:
+            if not database_went_away(error):
+                raise
+            logging.getLogger("assess").warning(
+                "database went away after the page was made: %s",
+                type(getattr(error, "orig", error)).__name__)
+            db.session.registry.clear()  # its connection was invalidated, not pooled
 
     @app.errorhandler(sa.exc.DisconnectionError)
     def _disconnected(error: sa.exc.DisconnectionError):

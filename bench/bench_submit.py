@@ -169,7 +169,10 @@ def csrf_of(html: str) -> str:
     return match.group(1)
 
 
-def answers_of(html: str, rng_seed: int) -> list[tuple[str, str]]:
+TEXT_ANSWER = "Benchmark answer: fewer internal meetings."
+
+
+def answers_of(html: str, rng_seed: int, text: str = TEXT_ANSWER) -> list[tuple[str, str]]:
     """A value for every question on a section page: a radio value, a number, a text."""
     choices: dict[str, list[str]] = {}
     for name, value in RADIO.findall(html):
@@ -180,7 +183,7 @@ def answers_of(html: str, rng_seed: int) -> list[tuple[str, str]]:
         lo, hi = int(float(low or 0)), int(float(high or 10))
         out.append((name, str(lo + (rng_seed % (hi - lo + 1)))))
     for name in TEXTAREA.findall(html):
-        out.append((name, "Benchmark answer: fewer internal meetings."))
+        out.append((name, text))
     return out
 
 
@@ -196,8 +199,10 @@ class Outcome:
     error: str = ""
 
 
-def survey_flow(port: int, link_path: str, n: int) -> Outcome:
-    client = Client(port)
+def survey_flow(port: int, link_path: str, n: int, client: Client | None = None,
+                text: str = TEXT_ANSWER) -> Outcome:
+    """One respondent, start to thank-you page; `text` goes into every free-text box."""
+    client = client or Client(port)
     start = time.perf_counter()
     try:
         page = client.request("GET", link_path)
@@ -212,7 +217,7 @@ def survey_flow(port: int, link_path: str, n: int) -> Outcome:
             page = client.request("GET", path)
             if page.status != 200:
                 return Outcome(False, error=f"section GET {page.status}")
-            form = [("csrf_token", csrf_of(page.body)), *answers_of(page.body, n),
+            form = [("csrf_token", csrf_of(page.body)), *answers_of(page.body, n, text),
                     ("action", "next")]
             reply = client.request("POST", path, form)
             if reply.status != 302:
@@ -298,9 +303,10 @@ def drive(flow: Callable[[int], Outcome], total: int, clients: int, deadline: fl
 
 
 def start_gunicorn(app_spec: str, port: int, env: dict[str, str], chdir: Path,
-                   log: Path) -> subprocess.Popen:
-    cmd = [str(VENV_BIN / "gunicorn"), "-w", "2", "-b", f"{HOST}:{port}",
-           "--chdir", str(chdir), "--log-level", "warning", app_spec]
+                   log: Path, workers: int = 2, more: tuple[str, ...] = ()
+                   ) -> subprocess.Popen:
+    cmd = [str(VENV_BIN / "gunicorn"), "-w", str(workers), "-b", f"{HOST}:{port}",
+           "--chdir", str(chdir), "--log-level", "warning", *more, app_spec]
     handle = open(log, "w")  # closed in stop()
     proc = subprocess.Popen(cmd, env=env, stdout=handle, stderr=subprocess.STDOUT,
                             start_new_session=True)
@@ -430,6 +436,18 @@ def profile_one_submit(instance: Path, secret: str, link_path: str) -> None:
     stats.sort_stats("tottime").print_stats(20)
 
 
+def seed_demo(env: dict[str, str], folder: Path, port: int) -> tuple[str, int]:
+    """`assess demo` on the database `env` names: the open round's link path and id."""
+    seeded = subprocess.run([str(VENV_BIN / "assess"), "demo", "--base-url",
+                             f"http://{HOST}:{port}"], env=env, cwd=folder,
+                            capture_output=True, text=True, timeout=120)
+    if seeded.returncode != 0:
+        raise RuntimeError(f"assess demo failed:\n{seeded.stdout}{seeded.stderr}")
+    printed = dict(line.split(": ", 1) for line in seeded.stdout.splitlines()
+                   if ": " in line)
+    return urllib.parse.urlsplit(printed["survey"]).path, int(printed["round"])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--responses", type=int, default=400)
@@ -452,16 +470,11 @@ def main() -> int:
     runs: list[Run] = []
     try:
         port = free_port()
-        seeded = subprocess.run([str(VENV_BIN / "assess"), "demo", "--base-url",
-                                 f"http://{HOST}:{port}"], env=env, cwd=folder,
-                                capture_output=True, text=True, timeout=120)
-        if seeded.returncode != 0:
-            print(f"assess demo failed:\n{seeded.stdout}{seeded.stderr}", file=sys.stderr)
+        try:
+            link_path, round_id = seed_demo(env, folder, port)
+        except RuntimeError as exc:
+            print(exc, file=sys.stderr)
             return 2
-        printed = dict(line.split(": ", 1) for line in seeded.stdout.splitlines()
-                       if ": " in line)
-        link_path = urllib.parse.urlsplit(printed["survey"]).path
-        round_id = int(printed["round"])
         db = instance / "assess.sqlite"
         before = count_responses(db, round_id)
 

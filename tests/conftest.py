@@ -18,6 +18,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -35,6 +36,7 @@ BACKENDS = ["sqlite", "postgresql"]
 class PgServer:
     socket_dir: str
     port: int
+    data: str = ""  # the data directory, for pg_ctl
 
     def url(self, database: str) -> str:
         return (f"postgresql+psycopg://postgres@/{database}"
@@ -46,6 +48,15 @@ class PgServer:
         with psycopg.connect(host=self.socket_dir, port=self.port, user="postgres",
                              dbname="postgres", autocommit=True) as conn:
             conn.execute(sql)
+
+    def restart(self) -> None:
+        """`pg_ctl restart -m fast`: every session is cut off; back when this returns.
+        The new server logs to the file, not to pg_ctl's output, which it would hold open."""
+        subprocess.run(_as_postgres([_pg_tool("pg_ctl"), "-D", self.data, "-l",
+                                     os.path.join(self.socket_dir, "log"), "-m", "fast",
+                                     "-w", "restart"]),
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       timeout=60)
 
 
 def _free_port() -> int:
@@ -59,12 +70,19 @@ def _as_postgres(args: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
 
 
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[PgServer]:
-    initdb, pg_ctl = shutil.which("initdb"), shutil.which("pg_ctl")
-    if not initdb or not pg_ctl:
+def _pg_tool(name: str) -> str:
+    path = shutil.which(name)
+    if not path:
         pytest.fail("PostgreSQL server tools (initdb, pg_ctl) are not on PATH: install "
                     "postgresql to run the web tests on PostgreSQL", pytrace=False)
+    return path
+
+
+@contextmanager
+def running_postgres() -> Iterator[PgServer]:
+    """A throwaway PostgreSQL server (initdb + pg_ctl) in a temporary folder, reached by
+    its Unix socket only; stopped and deleted afterwards."""
+    initdb, pg_ctl = _pg_tool("initdb"), _pg_tool("pg_ctl")
     folder = tempfile.mkdtemp(prefix="assess-pg-")
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres", "postgres")
@@ -75,15 +93,29 @@ def pg_server() -> Iterator[PgServer]:
                    check=True, capture_output=True)
     options = f"-k {folder} -p {port} -c listen_addresses='' -c fsync=off " \
               "-c full_page_writes=off -c synchronous_commit=off"
+    # The options go into postmaster.opts, so `pg_ctl restart` keeps them.
     subprocess.run(_as_postgres([pg_ctl, "-D", data, "-l", os.path.join(folder, "log"),
                                  "-o", options, "-w", "start"]),
                    check=True, capture_output=True)
     try:
-        yield PgServer(folder, port)
+        yield PgServer(folder, port, data)
     finally:
         subprocess.run(_as_postgres([pg_ctl, "-D", data, "-m", "immediate", "stop"]),
                        capture_output=True)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    with running_postgres() as server:
+        yield server
+
+
+@pytest.fixture
+def own_pg_server() -> Iterator[PgServer]:
+    """A server of this test's own, which it may restart (the shared one it may not)."""
+    with running_postgres() as server:
+        yield server
 
 
 # --------------------------------------------------------------------------- Redis, SMTP
