@@ -111,6 +111,10 @@ def _defaults(app: Flask) -> dict[str, Any]:
         "MAIL_PASSWORD": None,
         "MAIL_TIMEOUT": 10,
         "WTF_CSRF_TIME_LIMIT": None,  # a respondent may take an hour on one page
+        # Pages forbid the Referer header (Referrer-Policy: no-referrer: a path holds a
+        # link token), so Flask-WTF's extra HTTPS check, that a POST's Referer names this
+        # host, would refuse every form behind HTTPS. The CSRF token still guards them.
+        "WTF_CSRF_SSL_STRICT": False,
         "VERIFY_QUESTIONNAIRES": True,
         "DEV_SECRET_FILE": False,
         # The CEO's path from the quick check to a team survey: on a self-serve
