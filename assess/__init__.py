@@ -55,6 +55,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     register_headers(app)
+    register_request_log(app)
     if app.config["VERIFY_QUESTIONNAIRES"]:
         from .extensions import db
         from .questionnaire_store import verify
@@ -282,3 +283,10 @@ def register_headers(app: Flask) -> None:
             "default-src 'self'; img-src 'self' data:; style-src 'self'; "
             "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
         return response
+
+
+def register_request_log(app: Flask) -> None:
+    """The route each request matched, for the server's log line (`request_log`)."""
+    from .request_log import note_route
+
+    app.url_value_preprocessor(note_route)
