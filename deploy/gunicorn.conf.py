@@ -34,8 +34,9 @@ keepalive = 2  # seconds; sync workers close after each response anyway
 max_requests = 1000
 max_requests_jitter = 100
 
-# Request bounds (nginx's own are the same or tighter; these guard a direct connection).
-limit_request_line = 4094  # bytes in "GET /path?query HTTP/1.1"
+# Request bounds: nginx's large_client_header_buffers (8k) is the same, so what nginx
+# passes on, gunicorn takes; they guard a direct connection.
+limit_request_line = 8190  # bytes in "GET /path?query HTTP/1.1" (gunicorn's maximum)
 limit_request_fields = 50  # header lines
 limit_request_field_size = 8190  # bytes per header line
 

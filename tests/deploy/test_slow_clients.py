@@ -22,6 +22,7 @@ from __future__ import annotations
 import http.client
 import importlib.util
 import os
+import re
 import shutil
 import signal
 import socket
@@ -408,6 +409,25 @@ def report(label: str, seconds: list[float]) -> None:
 
 
 # --------------------------------------------------------------------------- tests
+
+
+def test_nginx_and_gunicorn_take_the_requests_the_app_takes(tmp_path):
+    """The proxy's bounds repeat the app's and gunicorn's: they must agree."""
+    from assess import create_app
+
+    site = (REPO / "deploy" / "nginx.conf").read_text()
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path),
+                      "VERIFY_QUESTIONNAIRES": False})
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    for setting in ("client_max_body_size", "client_body_buffer_size"):
+        (size,) = re.findall(rf"^\s*{setting} (\d+)k;", site, re.M)
+        assert int(size) * 1024 == limit, setting
+    (buffer,) = re.findall(r"^\s*large_client_header_buffers \d+ (\d+)k;", site, re.M)
+    gunicorn: dict = {}
+    exec((REPO / "deploy" / "gunicorn.conf.py").read_text(), gunicorn)
+    assert gunicorn["limit_request_line"] == gunicorn["limit_request_field_size"] \
+        == int(buffer) * 1024 - 2  # gunicorn's maximum: 8190
+
 
 
 def test_through_nginx_slow_clients_leave_respondents_unaffected(stack: Stack):
