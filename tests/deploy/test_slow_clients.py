@@ -215,9 +215,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
                                          stdout=nginx_err, stderr=subprocess.STDOUT,
                                          start_new_session=True)
             processes.append(proxy)
-            # Both workers up: a worker answers /healthz only once it has built the app;
-            # two in a row on fresh connections reach both only by chance, so wait for
-            # the "Booting worker" lines too.
+            # Both workers started, and one has built the app and answers (the other is
+            # seconds behind, long before the control test needs both).
             _wait(lambda: gunicorn_err.read_text().count("Booting worker") >= 2
                   and _status(HOST, app_port, "/healthz") == 200,
                   gunicorn, "gunicorn", gunicorn_err)
