@@ -55,6 +55,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     register_headers(app)
+    register_request_log(app)
     if app.config["VERIFY_QUESTIONNAIRES"]:
         from .extensions import db
         from .questionnaire_store import verify
@@ -111,6 +112,10 @@ def _defaults(app: Flask) -> dict[str, Any]:
         "MAIL_PASSWORD": None,
         "MAIL_TIMEOUT": 10,
         "WTF_CSRF_TIME_LIMIT": None,  # a respondent may take an hour on one page
+        # Pages forbid the Referer header (Referrer-Policy: no-referrer: a path holds a
+        # link token), so Flask-WTF's extra HTTPS check, that a POST's Referer names this
+        # host, would refuse every form behind HTTPS. The CSRF token still guards them.
+        "WTF_CSRF_SSL_STRICT": False,
         "VERIFY_QUESTIONNAIRES": True,
         "DEV_SECRET_FILE": False,
         # The CEO's path from the quick check to a team survey: on a self-serve
@@ -278,3 +283,10 @@ def register_headers(app: Flask) -> None:
             "default-src 'self'; img-src 'self' data:; style-src 'self'; "
             "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
         return response
+
+
+def register_request_log(app: Flask) -> None:
+    """The route each request matched, for the server's log line (`request_log`)."""
+    from .request_log import note_route
+
+    app.url_value_preprocessor(note_route)

@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 SYSTEM_PACKAGES=(chromium chromium-driver poppler-utils fonts-dejavu-core fonts-liberation
                  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-                 redis-server)  # redis-server: the tests of the shared rate-limit storage
+                 redis-server  # the tests of the shared rate-limit storage
+                 nginx openssl)  # tests/deploy runs deploy/nginx.conf over TLS
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

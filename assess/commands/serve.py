@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import show_server_banner
 from werkzeug.serving import WSGIRequestHandler, run_simple
 
+from ..request_log import logged_path, scrub_logger, scrub_message
 from .database import database_command, release
 
 
@@ -23,12 +24,28 @@ def serve(host: str, port: int) -> None:
     # Werkzeug's server, as `flask run` and `app.run` use it (under Flask's CLI `app.run`
     # does nothing).
     show_server_banner(app.debug, app.name)
+    scrub_logger(app.name)  # Flask logs the path of a request that raised
     run_simple(host, port, app, use_reloader=False, use_debugger=False, threaded=True,
                request_handler=AnonymousRequestHandler)
 
 
 class AnonymousRequestHandler(WSGIRequestHandler):
-    """Request log lines without the client's address: respondents are anonymous."""
+    """Request log lines without the client's address, and with the route a request
+    matched instead of its path and query (tokens live in paths): see `request_log`."""
+
+    def handle_one_request(self) -> None:
+        self.environ = {}  # a request refused before the app ran logs no earlier path
+        super().handle_one_request()
 
     def address_string(self) -> str:
         return "-"
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        status = getattr(code, "value", code)
+        super().log("info", '"%s %s %s" %s %s', getattr(self, "command", "-"),
+                    logged_path(self.environ), getattr(self, "request_version", "-"),
+                    status, size)
+
+    def log(self, type: str, message: str, *args: object) -> None:
+        """Other messages (a malformed request...) quote the raw request line."""
+        super().log(type, "%s", scrub_message(message % args if args else message))

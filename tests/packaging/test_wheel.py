@@ -147,7 +147,9 @@ def test_demo_then_serve_a_survey_page(installed):
     finally:
         server.terminate()
         log = server.communicate(timeout=30)[0]
-    assert "GET /s/" in log and "127.0.0.1 -" not in log  # no client address logged
+    # The route, not the path: no client address, no link token logged.
+    assert "GET /s/<token>" in log and "127.0.0.1 -" not in log
+    assert lines["survey"].rsplit("/", 1)[1] not in log
 
 
 def test_report_renders_a_pdf(installed):
