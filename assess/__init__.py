@@ -156,7 +156,7 @@ def _finish_config(app: Flask) -> None:
 
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
-        Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
+        _private_sqlite(app)
     else:
         # A pooled connection may have died with a database restart: test it before use
         # (one round trip), and give up connecting after a few seconds, so a page says
@@ -178,14 +178,26 @@ def _finish_config(app: Flask) -> None:
                 "(`assess serve` and `assess demo` make one for local use by themselves).")
 
 
+def _private_sqlite(app: Flask) -> None:
+    """The instance folder 0700 and the database file 0600 before SQLite creates it
+    (`assess.private_files`): SQLite gives its -wal and -shm files the same mode."""
+    from sqlalchemy.engine import make_url
+
+    from .private_files import private_dir, private_file
+
+    private_dir(Path(app.instance_path))
+    name = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).database or ""
+    if name and name != ":memory:" and not name.startswith("file:"):
+        private_file(Path(app.instance_path, name))  # relative names: the instance folder
+
+
 def _dev_secret(folder: Path) -> str:
     """Development only: a random key kept in the instance folder, made on first run."""
-    folder.mkdir(parents=True, exist_ok=True)
+    from .private_files import write_private
+
     path = folder / "secret_key"
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
+        write_private(path, secrets.token_hex(32).encode())
     return path.read_text().strip()
 
 

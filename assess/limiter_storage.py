@@ -22,6 +22,8 @@ from pathlib import Path
 from limits.errors import ConfigurationError
 from limits.storage import Storage
 
+from .private_files import private_file
+
 SCHEME = "assess+sqlite"
 PURGE_EVERY = 500  # hits per process between deletions of expired counters
 
@@ -64,7 +66,7 @@ class SqliteFileStorage(Storage):
     def _db(self) -> sqlite3.Connection:
         """Opened on first use in each process (never carried across a fork)."""
         if self._connection is None or self._pid != os.getpid():
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_file(self.path)
             connection = sqlite3.connect(self.path, timeout=self.timeout,
                                          isolation_level=None, check_same_thread=False)
             connection.execute("PRAGMA journal_mode = WAL")

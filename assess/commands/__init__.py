@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .data import backup, import_command
+from .data import backup, import_command, restore
 from .demo import demo
 from .engagement import clients, invitations_group, rounds
 from .export import export
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from flask import Flask
 
 OFFLINE = (score, sample, questionnaires, report, report_batch)
-ALL = (*OFFLINE, serve, demo, export, import_command, backup, users, clients, rounds,
+ALL = (*OFFLINE, serve, demo, export, import_command, backup, restore, users, clients, rounds,
        invitations_group)
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
 from flask import current_app
 
 from ..models import Round
+from ..private_files import private_dir, write_private
 from .releases import latest_release
 from .reporting import earlier_rounds
 
@@ -38,9 +38,7 @@ def state(round_: Round, page_size: str = "A4") -> str:
 
 
 def _folder() -> Path:
-    folder = Path(current_app.instance_path) / "report-cache"
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return folder
+    return private_dir(Path(current_app.instance_path) / "report-cache")
 
 
 def cached_pdf(round_: Round, page_size: str = "A4") -> bytes:
@@ -51,11 +49,7 @@ def cached_pdf(round_: Round, page_size: str = "A4") -> bytes:
     pdf = render(round_, page_size)
     for old in path.parent.glob(f"{round_.public_id}-*.pdf"):
         old.unlink(missing_ok=True)  # an older state of the same round
-    temporary = path.with_suffix(f".{os.getpid()}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(pdf)
-    temporary.replace(path)
+    write_private(path, pdf)
     return pdf
 
 

@@ -143,9 +143,9 @@ def start(round_: Round, role: str | None, team: str | None,
     else:
         token = invitation_token
         stored = hash_token(invitation_draft_token(token))
-        # An expired draft of this invitation would block the new one: it goes.
-        db.session.execute(sa.delete(Draft).where(Draft.token_hash == stored,
-                                                  Draft.expires_on < today()))
+    # Expired drafts go whenever a draft starts (an expired draft of this invitation
+    # would block the new one; the others are answers nobody will send).
+    purge_expired_drafts(commit=False)
     db.session.add(Draft(round_id=round_.id, token_hash=stored, role=role or None,
                          team=team or None, answers={}, section=0))
     try:
@@ -155,6 +155,14 @@ def start(round_: Round, role: str | None, team: str | None,
         if invitation_token is None:
             raise
     return token
+
+
+def purge_expired_drafts(*, commit: bool = True) -> int:
+    """Delete every draft past its `expires_on` (`DRAFT_DAYS` after its last save)."""
+    gone = db.session.execute(sa.delete(Draft).where(Draft.expires_on < today())).rowcount
+    if commit:
+        db.session.commit()
+    return int(gone or 0)
 
 
 def save_page(draft: Draft, question_keys: list[str], values: dict[str, Any],

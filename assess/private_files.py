@@ -1,0 +1,38 @@
+"""Files that hold answers, accounts or keys are readable by their owner only.
+
+The SQLite database (SQLite gives its -wal and -shm files the database file's mode), the
+limiter's counters, the development secret, cached reports and backups are created 0600
+in folders created 0700, whatever the process umask: on a shared host, another account
+must not read a copy of the answers.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def private_dir(path: Path) -> Path:
+    """`path` and any missing parents, the ones made here 0700."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """`path` created empty and 0600 (in a private folder) unless it exists already."""
+    private_dir(path.parent)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    return path
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Replace `path` by `data` at once (a temporary file renamed over it), 0600."""
+    private_dir(path.parent)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    temporary.replace(path)
