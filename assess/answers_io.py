@@ -12,7 +12,7 @@ import csv
 import io
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from questionnaires import Questionnaire
@@ -117,13 +117,15 @@ def inert(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
-def answers_rows(answers: Answers, q: Questionnaire) -> Iterator[tuple[Cell, ...]]:
-    """The header, then one row per respondent, question columns in questionnaire order.
+def answers_rows(answers: Answers, q: Questionnaire, *, header: bool = True
+                 ) -> Iterator[tuple[Cell, ...]]:
+    """The header (unless `header` is false: a later chunk of the same file), then one
+    row per respondent, question columns in questionnaire order.
 
     The one source of the CSV and the XLSX export: every text cell passes through
     `inert`; scored answers stay floats (a negative number is not text), skipped is None.
     """
-    header = ["respondent", "role", "team"]
+    names = ["respondent", "role", "team"]
     columns: list[list[Cell]] = [
         [inert(text) for text in answers.respondent.tolist()],
         [inert(text) for text in answers.role.tolist()],
@@ -139,8 +141,9 @@ def answers_rows(answers: Answers, q: Questionnaire) -> Iterator[tuple[Cell, ...
             columns.append([inert(text) for text in answers.texts[question.key].tolist()])
         else:
             continue
-        header.append(question.key)
-    yield tuple(inert(name) for name in header)
+        names.append(question.key)
+    if header:
+        yield tuple(inert(name) for name in names)
     yield from zip(*columns, strict=True)
 
 
@@ -150,22 +153,31 @@ def _format_number(value: float) -> str:
 
 def write_answers_csv(answers: Answers, q: Questionnaire) -> str:
     """The answers-CSV contract, with text cells made inert; "" is a skipped answer."""
+    return "".join(csv_chunks([answers], q))
+
+
+def csv_chunks(chunks: Iterable[Answers], q: Questionnaire) -> Iterator[str]:
+    """The same file in pieces, one per chunk of answers (the header with the first), so
+    an export of any size streams in the memory of one chunk."""
     import pandas as pd
 
-    # Answers take few distinct values: format each once, then look cells up (a text
-    # cell is never a key, so it passes through as it is).
-    distinct = pd.unique(answers.values.to_numpy().ravel())
-    as_text: dict[Cell, str] = {None: ""}
-    as_text.update((value, _format_number(value)) for value in distinct.tolist()
-                   if value == value)
-    buffer = io.StringIO()
-    # CRLF rows (RFC 4180): then a cell holding a lone carriage return is quoted, and
-    # "ok\r=1+1" cannot start a new row whose first cell is a formula.
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows([as_text.get(cell, cell) for cell in row]
-                     for row in answers_rows(answers, q))
-    return buffer.getvalue()
+    header = True
+    for answers in chunks:
+        # Answers take few distinct values: format each once, then look cells up (a
+        # text cell is never a key, so it passes through as it is).
+        distinct = pd.unique(answers.values.to_numpy().ravel())
+        as_text: dict[Cell, str] = {None: ""}
+        as_text.update((value, _format_number(value)) for value in distinct.tolist()
+                       if value == value)
+        buffer = io.StringIO()
+        # CRLF rows (RFC 4180): then a cell holding a lone carriage return is quoted, and
+        # "ok\r=1+1" cannot start a new row whose first cell is a formula.
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerows([as_text.get(cell, cell) for cell in row]
+                         for row in answers_rows(answers, q, header=header))
+        header = False
+        yield buffer.getvalue()
 
 
-__all__ = ["META_COLUMNS", "Cell", "answers_rows", "inert", "read_answers_csv",
+__all__ = ["META_COLUMNS", "Cell", "answers_rows", "csv_chunks", "inert", "read_answers_csv",
            "write_answers_csv"]
