@@ -12,7 +12,7 @@ import csv
 import io
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from questionnaires import Questionnaire
@@ -117,13 +117,17 @@ def inert(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
-def answers_rows(answers: Answers, q: Questionnaire) -> Iterator[tuple[Cell, ...]]:
-    """The header, then one row per respondent, question columns in questionnaire order.
+def answers_columns(answers: Answers, q: Questionnaire
+                    ) -> tuple[tuple[str, ...], list[list[Cell]]]:
+    """The header and the columns of the answers table, question columns in
+    questionnaire order: the one source of the CSV and the XLSX export.
 
-    The one source of the CSV and the XLSX export: every text cell passes through
-    `inert`; scored answers stay floats (a negative number is not text), skipped is None.
+    Every text cell passes through `inert`; scored answers stay floats (a negative number
+    is not text), "Don't know" is "dk", skipped is None.
     """
-    header = ["respondent", "role", "team"]
+    import numpy as np
+
+    names = ["respondent", "role", "team"]
     columns: list[list[Cell]] = [
         [inert(text) for text in answers.respondent.tolist()],
         [inert(text) for text in answers.role.tolist()],
@@ -131,16 +135,26 @@ def answers_rows(answers: Answers, q: Questionnaire) -> Iterator[tuple[Cell, ...
     ]
     for question in q.questions:
         if question.key in answers.values.columns:
-            numbers = answers.values[question.key].tolist()
-            dont_know = answers.dont_know[question.key].tolist()
-            columns.append([DONT_KNOW if dk else None if number != number else number
-                            for number, dk in zip(numbers, dont_know, strict=True)])
+            numbers = answers.values[question.key].to_numpy(dtype=float)
+            cells = numbers.astype(object)  # Python floats, set whole-column at once
+            cells[np.isnan(numbers)] = None
+            cells[answers.dont_know[question.key].to_numpy(dtype=bool)] = DONT_KNOW
+            columns.append(cells.tolist())
         elif question.key in answers.texts.columns:
             columns.append([inert(text) for text in answers.texts[question.key].tolist()])
         else:
             continue
-        header.append(question.key)
-    yield tuple(inert(name) for name in header)
+        names.append(question.key)
+    return tuple(inert(name) for name in names), columns
+
+
+def answers_rows(answers: Answers, q: Questionnaire, *, header: bool = True
+                 ) -> Iterator[tuple[Cell, ...]]:
+    """`answers_columns` as rows: the header (unless `header` is false: a later chunk of
+    the same file), then one row per respondent."""
+    names, columns = answers_columns(answers, q)
+    if header:
+        yield names
     yield from zip(*columns, strict=True)
 
 
@@ -150,22 +164,34 @@ def _format_number(value: float) -> str:
 
 def write_answers_csv(answers: Answers, q: Questionnaire) -> str:
     """The answers-CSV contract, with text cells made inert; "" is a skipped answer."""
+    return "".join(csv_chunks([answers], q))
+
+
+def csv_chunks(chunks: Iterable[Answers], q: Questionnaire) -> Iterator[str]:
+    """The same file in pieces, one per chunk of answers (the header with the first), so
+    an export of any size streams in the memory of one chunk."""
     import pandas as pd
 
-    # Answers take few distinct values: format each once, then look cells up (a text
-    # cell is never a key, so it passes through as it is).
-    distinct = pd.unique(answers.values.to_numpy().ravel())
-    as_text: dict[Cell, str] = {None: ""}
-    as_text.update((value, _format_number(value)) for value in distinct.tolist()
-                   if value == value)
-    buffer = io.StringIO()
-    # CRLF rows (RFC 4180): then a cell holding a lone carriage return is quoted, and
-    # "ok\r=1+1" cannot start a new row whose first cell is a formula.
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows([as_text.get(cell, cell) for cell in row]
-                     for row in answers_rows(answers, q))
-    return buffer.getvalue()
+    header = True
+    for answers in chunks:
+        # Answers take few distinct values: format each once, then look cells up (a
+        # text cell is never a key, so it passes through as it is).
+        distinct = pd.unique(answers.values.to_numpy().ravel())
+        as_text: dict[Cell, str] = {None: ""}
+        as_text.update((value, _format_number(value)) for value in distinct.tolist()
+                       if value == value)
+        names, columns = answers_columns(answers, q)
+        buffer = io.StringIO()
+        # CRLF rows (RFC 4180): then a cell holding a lone carriage return is quoted, and
+        # "ok\r=1+1" cannot start a new row whose first cell is a formula.
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        if header:
+            writer.writerow(names)
+        writer.writerows(zip(*(map(as_text.get, column, column) for column in columns),
+                             strict=True))
+        header = False
+        yield buffer.getvalue()
 
 
-__all__ = ["META_COLUMNS", "Cell", "answers_rows", "inert", "read_answers_csv",
-           "write_answers_csv"]
+__all__ = ["META_COLUMNS", "Cell", "answers_columns", "answers_rows", "csv_chunks", "inert",
+           "read_answers_csv", "write_answers_csv"]

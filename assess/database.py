@@ -46,13 +46,15 @@ def install_engine_hooks(app: Flask) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        connection.exec_driver_sql("BEGIN" if _read_only_request() else "BEGIN IMMEDIATE")
+        read_only = _read_only_request() or connection.get_execution_options().get("read_only")
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def _read_only_request() -> bool:
     """GET and HEAD pages only read: in WAL mode they need no write lock, so they run
-    beside writers instead of queueing behind them. Everything else (POSTs, commands)
-    takes the write lock up front."""
+    beside writers instead of queueing behind them (so does a connection opened with the
+    execution option `read_only`, e.g. a streamed download's). Everything else (POSTs,
+    commands) takes the write lock up front."""
     from flask import has_request_context, request
 
     return has_request_context() and request.method in ("GET", "HEAD")

@@ -16,11 +16,12 @@ variable (each dimension, each item), as linear algebra:
   equals the sum of a protected set.
 
 Views are always checked together, whichever one a page shows, so comparing a by-role
-and a by-team view reveals nobody. The same k is used for exports (`anonymise_rows`).
+and a by-team view reveals nobody. The same k is used for exports (`generalise`).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
@@ -154,54 +155,87 @@ def _first_leak(shown: Sequence[tuple[str, str]], groups: Mapping[tuple[str, str
 # --------------------------------------------------------------------------- exports
 
 
-def anonymise_rows(roles: Sequence[str], teams: Sequence[str], k: int
-                   ) -> tuple[list[str], list[str], list[bool]]:
-    """Role and team of each exported row, generalised so every visible (role, team)
-    combination is shared by at least k rows (or by none).
+Combination = tuple[str, str]  # (role, team) of an exported row; "" = not given
+
+
+@dataclass(frozen=True)
+class Generalised:
+    """What the rows of one (role, team) combination show in an export."""
+
+    role: str
+    team: str
+    blanked: bool  # the role was blanked here: drop the row's role-only answers
+
+
+def generalise(counts: Mapping[Combination, int], k: int) -> dict[Combination, Generalised]:
+    """(role, team) combinations generalised so every visible one is shared by at least k
+    rows (or by none); `counts` is the number of rows of each combination in the file.
 
     Rare combinations first lose their team, then their role as well; when the rows left
     with both blank are themselves fewer than k (the lone CEO would be the only blank
     row), the smallest remaining combinations are blanked with them until that group
-    reaches k. The third list marks rows whose role was blanked here: their role-specific
-    answers would still single them out, so callers drop those answers.
+    reaches k. The rule depends on the counts alone, so a streamed export decides it from
+    one counting pass and applies it chunk by chunk.
     """
-    role, team = list(roles), list(teams)
-    blanked = [False] * len(role)
+    current = {key: key for key, n in counts.items() if n > 0}
+    blanked = dict.fromkeys(current, False)
 
-    def counts() -> dict[tuple[str, str], int]:
-        out: dict[tuple[str, str], int] = {}
-        for key in zip(role, team, strict=True):
-            out[key] = out.get(key, 0) + 1
+    def joint() -> dict[Combination, int]:
+        out: dict[Combination, int] = {}
+        for key, shown in current.items():
+            out[shown] = out.get(shown, 0) + counts[key]
         return out
 
-    joint = counts()
-    for i, key in enumerate(zip(role, team, strict=True)):
-        if joint[key] < k:
-            team[i] = ""
-    joint = counts()
-    for i, key in enumerate(zip(role, team, strict=True)):
-        if joint[key] < k and role[i]:
-            role[i], blanked[i] = "", True
+    shown_counts = joint()
+    for key, (role, _) in current.items():
+        if shown_counts[key] < k:
+            current[key] = (role, "")
+    shown_counts = joint()
+    for key, (role, team) in current.items():
+        if shown_counts[(role, team)] < k and role:
+            current[key], blanked[key] = ("", team), True
     while True:
-        joint = counts()
-        blank = joint.get(("", ""), 0)
-        if blank == 0 or blank >= k or len(joint) == 1:
+        shown_counts = joint()
+        blank = shown_counts.get(("", ""), 0)
+        if blank == 0 or blank >= k or len(shown_counts) == 1:
             break
-        smallest = min((key for key in joint if key != ("", "")),
-                       key=lambda key: (joint[key], key))
-        for i, key in enumerate(zip(role, team, strict=True)):
-            if key == smallest:
-                role[i], team[i] = "", ""
-                blanked[i] = blanked[i] or bool(smallest[0])
-    return role, team, blanked
+        smallest = min((key for key in shown_counts if key != ("", "")),
+                       key=lambda key: (shown_counts[key], key))
+        for key, shown in current.items():
+            if shown == smallest:
+                current[key] = ("", "")
+                blanked[key] = blanked[key] or bool(smallest[0])
+    return {key: Generalised(*current[key], blanked[key]) for key in current}
 
 
-def anonymise(answers: Answers, q: Questionnaire, k: int) -> Answers:
+def anonymise_rows(roles: Sequence[str], teams: Sequence[str], k: int
+                   ) -> tuple[list[str], list[str], list[bool]]:
+    """Role and team of each exported row by `generalise`, and whether its role was
+    blanked (callers then drop its role-specific answers, which would still single it
+    out)."""
+    keys = list(zip(roles, teams, strict=True))
+    rule = generalise(Counter(keys), k)
+    shown = [rule[key] for key in keys]
+    return ([g.role for g in shown], [g.team for g in shown], [g.blanked for g in shown])
+
+
+def anonymise(answers: Answers, q: Questionnaire, k: int,
+              rule: Mapping[Combination, Generalised] | None = None) -> Answers:
     """Answers fit for export: (role, team) k-anonymous, and a row whose role was blanked
     keeps only the answers everyone is asked (its role-only answers would name its role).
-    Free text is kept as written: respondents are told not to identify themselves."""
-    role, team, blanked = anonymise_rows(answers.role.tolist(), answers.team.tolist(), k)
-    rows = np.array(blanked, dtype=bool)
+    Free text is kept as written: respondents are told not to identify themselves.
+
+    `rule` is `generalise` over the whole file when `answers` are one chunk of it; a
+    combination it does not know is an error (its rows were never counted).
+    """
+    keys = list(zip(answers.role.tolist(), answers.team.tolist(), strict=True))
+    if rule is None:
+        rule = generalise(Counter(keys), k)
+    try:
+        shown = [rule[key] for key in keys]
+    except KeyError as exc:
+        raise ValueError(f"combination {exc.args[0]!r} was not counted") from None
+    rows = np.array([g.blanked for g in shown], dtype=bool)
     values, dont_know, texts = (answers.values.copy(), answers.dont_know.copy(),
                                 answers.texts.copy())
     for question in q.questions:
@@ -213,7 +247,8 @@ def anonymise(answers: Answers, q: Questionnaire, k: int) -> Answers:
         elif question.key in texts.columns:
             texts.loc[rows, question.key] = ""
     return replace(answers, values=values, dont_know=dont_know, texts=texts,
-                   role=pd.Series(role, dtype=object), team=pd.Series(team, dtype=object))
+                   role=pd.Series([g.role for g in shown], dtype=object),
+                   team=pd.Series([g.team for g in shown], dtype=object))
 
 
 COMMENT_THRESHOLD = 10  # free-text answers to a question shown only from this many

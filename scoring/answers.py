@@ -10,8 +10,9 @@ of the first problem. Reading the file is the caller's job.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -75,14 +76,28 @@ class Answers:
 
     @classmethod
     def from_records(cls, records: Iterable[Mapping[str, Any]], q: Questionnaire, *,
-                     apply_lineage: bool = False) -> Answers:
+                     apply_lineage: bool = False, first_line: int = 1) -> Answers:
         """Answers from stored dicts (question key -> number, "dk" or text, plus optional
-        meta keys). Problems are named by record number, counting from 1."""
-        rows = list(records)
-        frame = pd.DataFrame.from_records(rows) if rows else pd.DataFrame(
+        meta keys). Problems are named by record number, counting from `first_line`."""
+        rows = records if isinstance(records, list) else list(records)
+        frame = _record_frame(rows) if rows else pd.DataFrame(
             columns=[question.key for question in q.scored_questions])
-        return parse_answers(frame, q, apply_lineage=apply_lineage, first_line=1,
+        return parse_answers(frame, q, apply_lineage=apply_lineage, first_line=first_line,
                              stored=True)
+
+    @classmethod
+    def concat(cls, parts: Sequence[Answers]) -> Answers:
+        """One Answers of several for the same questionnaire (chunks read in turn)."""
+        if len(parts) == 1:
+            return parts[0]
+        first = parts[0]
+
+        def joined(name: str) -> Any:
+            return pd.concat([getattr(part, name) for part in parts], ignore_index=True)
+
+        return Answers(first.questionnaire_key, first.questionnaire_version,
+                       *(joined(name) for name in ("values", "dont_know", "texts",
+                                                   "respondent", "role", "team", "duration")))
 
     def to_records(self) -> list[dict[str, Any]]:
         """One dict per respondent in the stored form: whole numbers as int, "Don't know"
@@ -181,8 +196,8 @@ def parse_answers(frame: pd.DataFrame, q: Questionnaire, *, apply_lineage: bool 
             for question in q.questions if not q.scale_of(question).scored}
     one_line = {"respondent": text("respondent"), "team": text("team")}
     if stored:
-        one_line = {k: v.map(lambda t: printable(t, multiline=False)) for k, v in one_line.items()}
-        free = {key: column.map(printable) for key, column in free.items()}
+        one_line = {k: _printable(v, multiline=False) for k, v in one_line.items()}
+        free = {key: _printable(column, multiline=True) for key, column in free.items()}
     else:
         _check_text(one_line, multiline=False, first_line=first_line)
         _check_text(free, multiline=True, first_line=first_line)
@@ -199,6 +214,39 @@ def parse_answers(frame: pd.DataFrame, q: Questionnaire, *, apply_lineage: bool 
         team=team,
         duration=duration,
     )
+
+
+_NUMBERS = frozenset({int, float, type(None)})
+
+
+def _record_frame(rows: list[Mapping[str, Any]]) -> pd.DataFrame:
+    """The frame `DataFrame.from_records` would build, column by column: a column of
+    numbers (or nothing) becomes floats at once, any other stays objects for
+    `parse_answers` to check cell by cell (a bool among numbers is refused there)."""
+    names = list(dict.fromkeys(chain.from_iterable(rows)))  # in order of appearance
+    # Row by row, then transposed: each dict is read once, in one place in memory.
+    table = [tuple(map(row.get, names)) for row in rows]
+    data: dict[str, Any] = {}
+    for name, column in zip(names, zip(*table, strict=True), strict=True):
+        data[name] = (np.array(column, dtype=float) if _NUMBERS.issuperset(map(type, column))
+                      else pd.Series(column, dtype=object))
+    return pd.DataFrame(data)
+
+
+def one_line_label(value: str) -> str:
+    """A stored team (or role) as `Answers.from_records` reads it: stripped, on one
+    printable line. Exports count (role, team) combinations with it before streaming."""
+    return printable(value.strip(), multiline=False)
+
+
+def _printable(column: pd.Series, *, multiline: bool) -> pd.Series:
+    """`printable` over a column of str; one scan of the whole column when all is clean
+    (stored text before the text rule is the rare case)."""
+    pattern = NOT_TEXT if multiline else NOT_ONE_LINE
+    if pattern.search("\n".join(column.tolist()) if multiline
+                      else " ".join(column.tolist())) is None:
+        return column
+    return column.map(lambda text: printable(text, multiline=multiline))
 
 
 def _check_text(columns: Mapping[str, pd.Series], *, multiline: bool, first_line: int) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from questionnaires import Questionnaire
 
@@ -41,13 +42,21 @@ def item_scores(answers: Answers, q: Questionnaire) -> np.ndarray:
     (FORMAT.md: each role judges only what it can judge).
     """
     raw = answers.values.to_numpy(dtype=float, copy=True)
-    role = answers.role.to_numpy(dtype=object)
+    # Roles as codes into the few distinct roles, so who is asked a question is one
+    # lookup per respondent, made once per distinct audience.
+    codes, roles = pd.factorize(answers.role.to_numpy(dtype=object), use_na_sentinel=False)
+    asked: dict[tuple[str, ...], np.ndarray] = {}
     out = np.empty(raw.shape)  # row-major: the matrix products below are 3x faster
     for j, key in enumerate(answers.values.columns):
         question = q.question(key)
         column = raw[:, j]
         if "all" not in question.audiences:
-            column = np.where((role == "") | np.isin(role, question.audiences), column, np.nan)
+            audiences = tuple(question.audiences)
+            if audiences not in asked:
+                by_role = np.array([role == "" or role in audiences for role in roles],
+                                   dtype=bool)
+                asked[audiences] = by_role[codes] if len(codes) else np.zeros(0, dtype=bool)
+            column = np.where(asked[audiences], column, np.nan)
         out[:, j] = score_values(q, key, column)
     return out
 

@@ -22,11 +22,15 @@ def export(round_id: int, fmt: str, out: str | None) -> None:
     from ..errors import AppError
 
     try:
-        data = exporting.round_export(round_id, fmt)
+        export = exporting.prepare(round_id)
     except AppError as exc:
         raise BadInput(str(exc)) from None
     if out:
         with open(out, "wb") as handle:
-            handle.write(data)
+            for piece in export.stream(fmt):
+                handle.write(piece)
     else:
-        click.echo(data, nl=False)  # bytes go to the binary stream as they are
+        stdout = click.get_binary_stream("stdout")
+        for piece in export.stream(fmt):  # written as read: a chunk of rows at a time
+            stdout.write(piece)
+        stdout.flush()

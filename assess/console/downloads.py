@@ -7,7 +7,9 @@ under k, the same released responses as the results page.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from contextlib import closing
+from typing import TYPE_CHECKING
 
 from flask import Response, render_template
 from flask_login import current_user
@@ -15,10 +17,13 @@ from flask_login import current_user
 from . import access, forms, invitations
 from .views import _done, _valid, bp
 
+if TYPE_CHECKING:
+    from .exporting import Export
+
 NO_STORE = {"Cache-Control": "private, no-store"}
 
 
-def _attachment(data: bytes | str, mimetype: str, name: str) -> Response:
+def _attachment(data: bytes | str | Iterator[bytes], mimetype: str, name: str) -> Response:
     return Response(data, mimetype=mimetype, headers={
         **NO_STORE, "Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -85,8 +90,24 @@ def answers(public_id: str, fmt: str):
         from ..errors import NotFound
 
         raise NotFound("Answers can be downloaded as CSV or XLSX.")
-    return _attachment(exporting.round_export(round_.id, fmt), exporting.MIMETYPES[fmt],
+    export = exporting.prepare(round_.id)  # refusals happen here, before the first byte
+    return _attachment(_read_later(export, fmt), exporting.MIMETYPES[fmt],
                        f"answers-{public_id}.{fmt}")
+
+
+def _read_later(export: Export, fmt: str) -> Iterator[bytes]:
+    """The file made as the server sends it, after the view has returned, on a read-only
+    connection of its own (the request's session has ended by then). Nothing runs, and
+    nothing is held, unless the body is read."""
+    from ..extensions import db
+
+    engine = db.engine
+
+    def body() -> Iterator[bytes]:
+        with engine.connect().execution_options(read_only=True) as connection:
+            yield from export.stream(fmt, connection)
+
+    return body()
 
 
 @bp.get("/rounds/<public_id>/scores.json")

@@ -6,6 +6,8 @@ same document; the PDF itself is built by `assess.report`.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -38,20 +40,65 @@ def round_for(round_id: int, consultant_id: int | None = None) -> Round:
     return round_
 
 
+CHUNK = 5000  # responses read, decoded and validated at a time
+
+
 def round_answers(round_: Round, q: Questionnaire) -> Answers:
     """The released responses of a round (`releases`) as Answers in q's keys, older
     questionnaire versions mapped through lineage."""
+    parts = list(released_chunks(round_, q))
+    return Answers.concat(parts) if parts else Answers.from_records([], q)
+
+
+def released_chunks(round_: Round, q: Questionnaire, size: int = CHUNK) -> Iterator[Answers]:
+    """The same responses as `round_answers`, in order, `size` at a time."""
+    return response_chunks(round_.id, released_set(round_), q,
+                           lineage=round_.questionnaire.version != q.version, size=size)
+
+
+def response_chunks(round_id: int, released: frozenset[str], q: Questionnaire, *,
+                    lineage: bool, size: int = CHUNK,
+                    connection: sa.Connection | None = None) -> Iterator[Answers]:
+    """A round's responses whose ids are in `released`, in order, as Answers of `size`
+    rows: an export streams them, holding one chunk of decoded answers at a time.
+    `connection`: one of the caller's (a streamed download), else the session's."""
+    # Answers come as JSON text, decoded a chunk in one call (shared keys, no per-row
+    # call); Core rows, not ORM ones: nothing here is an entity.
+    query = (sa.select(Response.id, Response.role, Response.team,
+                       sa.cast(Response.answers, sa.Text))
+             .where(Response.round_id == round_id).order_by(Response.id)
+             .execution_options(stream_results=True, yield_per=size))
+    line = 1
+    with (connection or db.session.connection()).execute(query) as rows:  # closed if
+        for chunk in rows.partitions(size):  # the reader stops early (a cut download)
+            kept = [row for row in chunk if row[0] in released]
+            if not kept:
+                continue
+            records = json.loads("[" + ",".join(row[3] for row in kept) + "]")
+            for record, (rid, role, team, _) in zip(records, kept, strict=True):
+                record.update(respondent=rid, role=role or "", team=team or "")
+            yield Answers.from_records(records, q, apply_lineage=lineage, first_line=line)
+            line += len(records)
+
+
+def released_set(round_: Round) -> frozenset[str]:
     from .releases import released_ids
 
-    released = set(released_ids(round_))
-    rows = db.session.execute(sa.select(Response.id, Response.role, Response.team,
-                                        Response.answers)
-                              .where(Response.round_id == round_.id)
-                              .order_by(Response.id)).all()
-    records = [{**answers, "respondent": rid, "role": role or "", "team": team or ""}
-               for rid, role, team, answers in rows if rid in released]
-    return Answers.from_records(records, q,
-                                apply_lineage=round_.questionnaire.version != q.version)
+    return frozenset(released_ids(round_))
+
+
+def response_labels(round_id: int, released: frozenset[str]) -> Iterator[tuple[str, str]]:
+    """(role, team) of each response in `released`, as `Answers` reads them: what an
+    export counts before it streams (`scoring.anonymity.generalise`)."""
+    from scoring.answers import one_line_label
+
+    query = (sa.select(Response.id, Response.role, Response.team)
+             .where(Response.round_id == round_id)
+             .execution_options(stream_results=True, yield_per=CHUNK))
+    with db.session.connection().execute(query) as rows:
+        for rid, role, team in rows:
+            if rid in released:
+                yield (role or "").strip(), one_line_label(team or "")
 
 
 def earlier_rounds(round_: Round) -> list[Round]:

@@ -45,13 +45,13 @@ def _fieldwork(round_: Round) -> tuple[date, date] | None:
 
     from ..extensions import db
     from ..models import Response
-    from .releases import released_ids
+    from .reporting import released_set
 
-    ids = set(released_ids(round_))
-    days = sorted({day for rid, day in db.session.execute(
-        sa.select(Response.id, Response.submitted_on).where(Response.round_id == round_.id))
-        if rid in ids})
-    return (days[0], days[-1]) if days else None
+    ids = released_set(round_)
+    days = {day for rid, day in db.session.connection().execute(
+        sa.select(Response.id, Response.submitted_on).where(Response.round_id == round_.id)
+    ).all() if rid in ids}
+    return (min(days), max(days)) if days else None
 
 
 def round_results(round_: Round) -> RoundResults:

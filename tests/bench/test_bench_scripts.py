@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
      "(of which VACUUM"),
     ("bench_submit.py", ["--responses", "4", "--clients", "2", "--ceiling-posts", "20"],
      "app 4/4 (lost 0, extra 0)"),
+    ("bench_scale.py", ["--sizes", "120"], "assess report"),
 ])
 def test_bench_script_runs(script: str, args: list[str], expect: str) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"}

@@ -7,6 +7,7 @@ import itertools
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -213,3 +214,68 @@ def test_an_exported_row_whose_role_was_blanked_keeps_only_questions_for_all():
     assert out.values.loc[blank, role_only].isna().all().all()
     assert not out.values.loc[blank, [x.key for x in TEAM.scored_questions
                                       if "all" in x.audiences]].isna().all().all()
+
+
+def _rows_one_by_one(roles: list[str], teams: list[str], k: int
+                     ) -> tuple[list[str], list[str], list[bool]]:
+    """The export rule as it was first written, row by row (before `generalise` decided
+    it from counts alone so that exports can stream): the reference it must equal."""
+    role, team = list(roles), list(teams)
+    blanked = [False] * len(role)
+
+    def counts() -> dict[tuple[str, str], int]:
+        out: dict[tuple[str, str], int] = {}
+        for key in zip(role, team, strict=True):
+            out[key] = out.get(key, 0) + 1
+        return out
+
+    joint = counts()
+    for i, key in enumerate(zip(role, team, strict=True)):
+        if joint[key] < k:
+            team[i] = ""
+    joint = counts()
+    for i, key in enumerate(zip(role, team, strict=True)):
+        if joint[key] < k and role[i]:
+            role[i], blanked[i] = "", True
+    while True:
+        joint = counts()
+        blank = joint.get(("", ""), 0)
+        if blank == 0 or blank >= k or len(joint) == 1:
+            break
+        smallest = min((key for key in joint if key != ("", "")),
+                       key=lambda key: (joint[key], key))
+        for i, key in enumerate(zip(role, team, strict=True)):
+            if key == smallest:
+                role[i], team[i] = "", ""
+                blanked[i] = blanked[i] or bool(smallest[0])
+    return role, team, blanked
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=st.lists(st.tuples(st.sampled_from(["ceo", "rep", "manager", "support", ""]),
+                               st.sampled_from(["East", "West", "North", ""])), max_size=60),
+       k=st.integers(1, 7))
+def test_the_rule_from_counts_equals_the_row_by_row_rule(rows, k):
+    roles = [r for r, _ in rows]
+    teams = [t for _, t in rows]
+    assert anonymise_rows(roles, teams, k) == _rows_one_by_one(roles, teams, k)
+
+
+def test_a_chunk_is_anonymised_by_the_whole_file_s_counts():
+    from collections import Counter
+
+    from scoring.anonymity import anonymise, generalise
+
+    roles = ["ceo"] + ["rep"] * 6 + ["manager"] * 5
+    answers = parse_answers(_frame(roles, ["East"] * 12, 1), TEAM)
+    whole = anonymise(answers, TEAM, 5)
+    rule = generalise(Counter(zip(answers.role, answers.team, strict=True)), 5)
+    for rows in (slice(0, 4), slice(4, 12)):
+        mask = np.zeros(12, dtype=bool)
+        mask[rows] = True
+        part = anonymise(answers.take(mask), TEAM, 5, rule)
+        assert part.role.tolist() == whole.role.tolist()[rows]
+        assert part.team.tolist() == whole.team.tolist()[rows]
+        assert part.values.equals(whole.values[mask].reset_index(drop=True))
+    with pytest.raises(ValueError, match="not counted"):
+        anonymise(answers, TEAM, 5, {})
