@@ -187,8 +187,10 @@ def _private_sqlite(app: Flask) -> None:
 
     private_dir(Path(app.instance_path))
     name = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).database or ""
-    if name and name != ":memory:" and not name.startswith("file:"):
-        private_file(Path(app.instance_path, name))  # relative names: the instance folder
+    path = Path(app.instance_path, name)  # a relative name is in the instance folder
+    # A folder that does not exist is a mistake in the settings: no database is made.
+    if name and name != ":memory:" and not name.startswith("file:") and path.parent.is_dir():
+        private_file(path)
 
 
 def _dev_secret(folder: Path) -> str:

@@ -30,7 +30,5 @@ def export(round_id: int, fmt: str, out: str | None) -> None:
             for piece in export.stream(fmt):
                 handle.write(piece)
     else:
-        stdout = click.get_binary_stream("stdout")
         for piece in export.stream(fmt):  # written as read: a chunk of rows at a time
-            stdout.write(piece)
-        stdout.flush()
+            click.echo(piece, nl=False)  # bytes go to the binary stdout as they are
