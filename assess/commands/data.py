@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import subprocess
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -60,7 +61,7 @@ def backup(out: str | None) -> None:
         target = Path(out) if out else default_dir / f"assess-{stamp}.sqlite"
         if target.exists():
             raise BadInput(f"{target} exists already: choose another --out")
-        _sqlite_backup(Path(url.database or ""), private_file(target))
+        _sqlite_copy(Path(url.database or ""), target)
     else:
         target = Path(out) if out else default_dir / f"assess-{stamp}.dump"
         _pg_dump(_libpq_url(), private_file(target))
@@ -89,7 +90,7 @@ def restore(file: str, force: bool) -> None:
                                "add --force to replace everything in it by the backup")
             release()
             if sqlite:
-                _sqlite_restore(source, Path(url.database or ""))
+                _sqlite_copy(source, Path(url.database or ""), read_only=True)
             else:
                 _pg_restore(source, _libpq_url())
         finally:
@@ -120,31 +121,15 @@ def _libpq_url() -> str:
     return db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def _sqlite_backup(source: Path, target: Path) -> None:
-    """SQLite's online backup API: a consistent snapshot, WAL included."""
-    src = sqlite3.connect(source)
-    try:
-        dst = sqlite3.connect(target)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-
-
-def _sqlite_restore(source: Path, target: Path) -> None:
-    """The backup API the other way round: the live database's pages replaced by the
-    backup's under SQLite's lock (never a file copied over an open database)."""
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    try:
-        dst = sqlite3.connect(private_file(target), timeout=30)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
+def _sqlite_copy(source: Path, target: Path, *, read_only: bool = False) -> None:
+    """SQLite's online backup API: every page of `source` into `target`, consistently
+    (WAL included) and under SQLite's locks, so either side may be a live database: a
+    backup is taken from it, a restore replaces its pages (never a file copied over an
+    open database). A restore reads the backup file read-only."""
+    with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True) if read_only
+                 else sqlite3.connect(source)) as src, \
+            closing(sqlite3.connect(private_file(target), timeout=30)) as dst:
+        src.backup(dst)
 
 
 def _check_sqlite_backup(source: Path) -> None:
