@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -87,3 +88,20 @@ def used(app) -> Callable[[int], list[bool]]:
             return found
 
     return read
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Move the accounts' clock: `clock.advance(minutes=16)`."""
+    from assess.auth import operations
+    from assess.models import utcnow
+
+    class Clock:
+        moment = utcnow()
+
+        def advance(self, **delta: float) -> None:
+            self.moment += timedelta(**delta)
+
+    fake = Clock()
+    monkeypatch.setattr(operations, "now", lambda: fake.moment)
+    return fake

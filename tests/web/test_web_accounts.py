@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import socket
-from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -39,22 +38,6 @@ def people(app):
         db.session.commit()
         return {"admin": admin.id, "clara": clara.id, "otto": other.id, "acme": acme.id,
                 "globex": globex.id}
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    from assess.auth import operations
-    from assess.models import utcnow
-
-    class Clock:
-        moment = utcnow()
-
-        def advance(self, **delta: float) -> None:
-            self.moment += timedelta(**delta)
-
-    fake = Clock()
-    monkeypatch.setattr(operations, "now", lambda: fake.moment)
-    return fake
 
 
 def invite(app, inviter_id, email, role, organisation_id=None):

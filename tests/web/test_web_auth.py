@@ -11,7 +11,6 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -32,23 +31,6 @@ def consultant(app):
         db.session.add(person)
         db.session.commit()
         return person.id
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """Move the accounts' clock: `clock.advance(minutes=16)`."""
-    from assess.auth import operations
-    from assess.models import utcnow
-
-    class Clock:
-        moment = utcnow()
-
-        def advance(self, **delta: float) -> None:
-            self.moment += timedelta(**delta)
-
-    fake = Clock()
-    monkeypatch.setattr(operations, "now", lambda: fake.moment)
-    return fake
 
 
 def login(client, email="c@example.com", password=PASSWORD, **kwargs):
