@@ -182,8 +182,8 @@ UNAVAILABLE_PAGE = """<!doctype html>
 <title>Back in a moment</title><link rel="stylesheet" href="/static/style.css"></head>
 <body><main class="page"><section class="card notice">
 <h1>Back in a moment</h1>
-<p>We cannot reach our database just now. Nothing you sent in this step was lost: what
-you saved before is safe. Wait a few seconds, then reload the page (or send the form
+<p>We cannot reach our database just now. Everything you saved before is safe; this
+last step was not saved yet. Wait a few seconds, then reload the page (or send the form
 again).</p></section></main></body></html>
 """
 
