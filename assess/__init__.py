@@ -42,6 +42,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["fmt"] = _fmt
+    from .survey.markup import install as install_markup
+
+    install_markup(app)
     app.config.from_mapping(_defaults(app))
     app.config.from_prefixed_env("ASSESS")
     if os.environ.get("DATABASE_URL"):

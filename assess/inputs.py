@@ -72,13 +72,17 @@ class Form(FlaskForm):
     def validate(self, extra_validators: Any = None) -> bool:
         """A file sent in place of text refuses the whole form (before a validator could
         take an upload for a string)."""
-        if request and request.files and self.is_submitted():
-            files = {name for name, field in self._fields.items()
-                     if isinstance(field, FileField)}
-            stray = sorted(set(request.files) - files)
-            if stray:
-                raise BadForm(f"The field {stray[0][:40]!r} must be text, not a file.")
+        if request and self.is_submitted():
+            refuse_uploads({name for name, field in self._fields.items()
+                            if isinstance(field, FileField)})
         return super().validate(extra_validators)
+
+
+def refuse_uploads(file_fields: set[str] | frozenset[str] = frozenset()) -> None:
+    """A file is read only by a file field: one sent under any other name is refused."""
+    stray = sorted(set(request.files) - file_fields) if request.files else []
+    if stray:
+        raise BadForm(f"The field {stray[0][:40]!r} must be text, not a file.")
 
 
 # --------------------------------------------------------------------------- URLs

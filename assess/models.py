@@ -35,6 +35,20 @@ TOKEN_PURPOSES = ("invite", "reset")
 DRAFT_DAYS = 30
 
 
+def round_state(status: str, opens_at: datetime, closes_at: datetime | None,
+                now: datetime | None = None) -> str:
+    """A round's state from its stored status and dates (`Round.state`; the survey's
+    pages, which read a round's row without the ORM, ask this too)."""
+    now = now or utcnow()
+    if status == "closed":
+        return "closed"
+    if now < as_utc(opens_at):
+        return "not_open"
+    if closes_at is not None and now >= as_utc(closes_at):
+        return "closed"
+    return "open"
+
+
 def new_public_id() -> str:
     """About 71 random bits, URL-safe: an id nobody can guess or enumerate. It starts
     with a letter or digit, so that a command line never takes it for an option."""
@@ -176,14 +190,7 @@ class Round(db.Model):
 
     def state(self, now: datetime | None = None) -> str:
         """`not_open`, `open` or `closed` at the given moment."""
-        now = now or utcnow()
-        if self.status == "closed":
-            return "closed"
-        if now < as_utc(self.opens_at):
-            return "not_open"
-        if self.closes_at is not None and now >= as_utc(self.closes_at):
-            return "closed"
-        return "open"
+        return round_state(self.status, self.opens_at, self.closes_at, now)
 
     @property
     def accepts_link(self) -> bool:

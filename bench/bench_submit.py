@@ -31,6 +31,7 @@ import argparse
 import http.client
 import os
 import re
+import resource
 import secrets
 import shutil
 import signal
@@ -266,6 +267,8 @@ class Run:
     wall_s: float = 0.0
     stored: int = 0
     not_started: int = 0
+    server_cpu_s: float = 0.0  # the gunicorn master and workers, user + system
+    driver_cpu_s: float = 0.0  # this process's client threads, user + system
 
     @property
     def acknowledged(self) -> int:
@@ -293,16 +296,36 @@ def drive(flow: Callable[[int], Outcome], total: int, clients: int, deadline: fl
                 run.outcomes.append(outcome)
 
     threads = [threading.Thread(target=worker, daemon=True) for _ in range(clients)]
+    driver_start = time.process_time()
     start = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join(max(deadline - time.monotonic(), 0) + 70)
     run.wall_s = time.perf_counter() - start
+    run.driver_cpu_s = time.process_time() - driver_start
     run.not_started = total - len(run.outcomes)
 
 
+def children_cpu() -> float:
+    """CPU seconds of every child waited for so far (gunicorn waits for its workers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 # --------------------------------------------------------------------------- servers
+
+
+def healthy(port: int, timeout: float) -> bool:
+    """`/healthz` answers 200 (the connection is closed whatever happens)."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    try:
+        conn.request("GET", "/healthz")
+        return conn.getresponse().status == 200
+    except OSError:
+        return False
+    finally:
+        conn.close()
 
 
 def start_gunicorn(app_spec: str, port: int, env: dict[str, str], chdir: Path,
@@ -318,19 +341,10 @@ def start_gunicorn(app_spec: str, port: int, env: dict[str, str], chdir: Path,
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"gunicorn exited ({proc.returncode}):\n{log.read_text()}")
-        try:
-            conn = http.client.HTTPConnection(HOST, port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                # make sure both workers are up: a few more probes
-                for _ in range(4):
-                    c = http.client.HTTPConnection(HOST, port, timeout=10)
-                    c.request("GET", "/healthz")
-                    c.getresponse().read()
-                    c.close()
+        if healthy(port, timeout=2):
+            # make sure both workers are up: a few more probes
+            if all(healthy(port, timeout=10) for _ in range(4)):
                 return proc
-        except OSError:
-            pass
         time.sleep(0.2)
     stop(proc)
     raise RuntimeError(f"gunicorn did not answer on {HOST}:{port}:\n{log.read_text()}")
@@ -483,12 +497,14 @@ def main() -> int:
 
         print(f"app: gunicorn -w 2 wsgi:app on {HOST}:{port}, {args.responses} responses, "
               f"{args.clients} clients", flush=True)
+        cpu_before = children_cpu()
         proc = start_gunicorn("wsgi:app", port, env, REPO, folder / "app.log")
         procs.append(proc)
         app_run = Run("app", "responses")
         drive(lambda n: survey_flow(port, link_path, n), args.responses, args.clients,
               time.monotonic() + args.max_seconds, app_run)
         stop(proc)
+        app_run.server_cpu_s = children_cpu() - cpu_before
         app_run.stored = count_responses(db, round_id) - before
         runs.append(app_run)
 
@@ -498,6 +514,7 @@ def main() -> int:
         cenv = env | {"BENCH_CEILING_DB": str(ceiling_db)}
         print(f"ceiling: gunicorn -w 2 'bench_submit:ceiling_app()' on {HOST}:{cport}, "
               f"{args.ceiling_posts} inserts, {args.clients} clients", flush=True)
+        cpu_before = children_cpu()
         proc = start_gunicorn("bench_submit:ceiling_app()", cport, cenv, REPO / "bench",
                               folder / "ceiling.log")
         procs.append(proc)
@@ -505,6 +522,7 @@ def main() -> int:
         drive(lambda n: insert_flow(cport, n), args.ceiling_posts, args.clients,
               time.monotonic() + args.max_seconds, ceiling)
         stop(proc)
+        ceiling.server_cpu_s = children_cpu() - cpu_before
         conn = sqlite3.connect(ceiling_db)
         ceiling.stored = conn.execute("SELECT count(*) FROM answers").fetchone()[0]
         conn.close()
@@ -528,6 +546,14 @@ def main() -> int:
               f" = {app_req / ceil_rate:6.1%}")
         print(f"submit POST p50 vs bare insert POST p50: {pct(good, 50) * 1000:8.1f} / "
               f"{pct(cgood, 50) * 1000:7.1f} ms = {pct(good, 50) / pct(cgood, 50):5.1f}x")
+        app_cpu = app_run.server_cpu_s / max(app_run.requests, 1)
+        ceil_cpu = ceiling.server_cpu_s / max(ceiling.requests, 1)
+        print(f"server CPU per request (incl. start-up), app vs ceiling: "
+              f"{app_cpu * 1000:5.2f} / {ceil_cpu * 1000:5.2f} ms = {ceil_cpu / app_cpu:6.1%} "
+              f"of the ceiling's capacity per core")
+        for r in runs:
+            print(f"driver CPU during {r.name}: {r.driver_cpu_s:6.2f} s of {r.wall_s:6.2f} s "
+                  f"wall ({r.driver_cpu_s / r.wall_s:.2f} of a core taken from the server)")
         lost = app_run.acknowledged - app_run.stored
         print(f"stored vs acknowledged: app {app_run.stored}/{app_run.acknowledged} "
               f"(lost {max(lost, 0)}, extra {max(-lost, 0)}), ceiling "

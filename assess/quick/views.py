@@ -15,7 +15,7 @@ from .. import questionnaire_store
 from ..errors import BadForm
 from ..survey.navigation import navigate
 from ..survey.paging import Page, pages, progress, question_views, questions_up_to
-from ..survey.parsing import CsrfForm, form_text, parse_page
+from ..survey.parsing import form_text, parse_page, read_post
 from . import operations as ops
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def _render(q: Questionnaire, all_pages: tuple[Page, ...], number: int, values: 
     return render_template("quick/page.html", q=q, page=page, total=len(all_pages),
                            p=progress(q, all_pages, number),
                            items=question_views(q, page.questions, values, errors),
-                           hidden=hidden, form=CsrfForm(), errors=errors), status
+                           hidden=hidden, errors=errors), status
 
 
 def _page_number(raw: str, total: int) -> int:
@@ -59,20 +59,19 @@ def answer():
     all_pages = pages(q, "ceo")
     if request.method == "GET":
         return _render(q, all_pages, 1, {}, {})
-    if not CsrfForm().validate_on_submit():
-        raise BadForm("The form could not be read.")
-    number = _page_number(form_text(request.form, "page") or "1", len(all_pages))
-    action = form_text(request.form, "action") or "next"
+    form = read_post()
+    number = _page_number(form_text(form, "page") or "1", len(all_pages))
+    action = form_text(form, "action") or "next"
     if action not in ("next", "back"):
         raise BadForm(f"Unknown button {action[:20]!r}.")
     step = navigate(action, number, len(all_pages))
-    values, errors = parse_page(request.form, q, questions_up_to(all_pages, number),
+    values, errors = parse_page(form, q, questions_up_to(all_pages, number),
                                 current_app.config["TEXT_ANSWER_MAX"])
     if not errors and step.to == "end":
         errors = ops.nothing_to_score(q, values)
     if errors:
         first = min(p.number for p in all_pages if any(x.key in errors for x in p.questions))
-        return _render(q, all_pages, first, request.form.to_dict(), errors, 400)
+        return _render(q, all_pages, first, form.to_dict(), errors, 400)
     if step.to == "end":
         return redirect(url_for(".result", token=ops.create(q, values)))
     return _render(q, all_pages, step.number, values, {})

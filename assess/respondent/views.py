@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
-from ..errors import BadForm
 from ..extensions import limiter
-from ..models import Draft, Round
+from ..models import Round
 from ..survey.navigation import navigate
 from ..survey.paging import (
     Page,
@@ -26,7 +26,7 @@ from ..survey.paging import (
     role_change,
 )
 from ..survey.paging import review as review_sections
-from ..survey.parsing import CsrfForm, form_text, parse_page
+from ..survey.parsing import form_text, parse_page, read_post
 from . import operations as ops
 from .forms import intro_form
 
@@ -72,8 +72,8 @@ def _intro(round_: Round, invitation_token: str | None):
 @dataclass(frozen=True)
 class DraftContext:
     token: str
-    draft: Draft
-    round: Round
+    draft: ops.SurveyDraft
+    round: ops.DraftRound
     q: Questionnaire
     pages: tuple[Page, ...]
 
@@ -87,7 +87,7 @@ class DraftContext:
     def invitation(self) -> bool:
         return ops.is_invitation_draft(self.draft, self.token)
 
-    @property
+    @cached_property
     def resume_url(self) -> str:
         """The private link back to these answers (for an invitation: the invitation)."""
         endpoint = "respondent.invitation_link" if self.invitation else "respondent.resume"
@@ -127,18 +127,17 @@ def section(token: str, number: int):
     page = ctx.pages[number - 1]
     from_review = request.args.get("from") == "review"
     values, errors = dict(ctx.draft.answers or {}), {}
-    if request.method == "POST" and CsrfForm().validate_on_submit():
-        step = navigate(form_text(request.form, "action") or "next", number, len(ctx.pages),
+    if request.method == "POST":
+        form = read_post()
+        step = navigate(form_text(form, "action") or "next", number, len(ctx.pages),
                         from_review)
-        parsed, errors = parse_page(request.form, ctx.q, page.questions,
+        parsed, errors = parse_page(form, ctx.q, page.questions,
                                     current_app.config["TEXT_ANSWER_MAX"])
         if not errors:
             ops.save_page(ctx.draft, [x.key for x in page.questions], parsed, step.resume_at)
             return redirect(_destination(token, step.to, step.number))
-        values = request.form.to_dict()
-    elif request.method == "POST":
-        raise BadForm("The form could not be read.")
-    return render_template("respondent/section.html", ctx=ctx, page=page, form=CsrfForm(),
+        values = form.to_dict()
+    return render_template("respondent/section.html", ctx=ctx, page=page,
                            items=question_views(ctx.q, page.questions, values, errors),
                            errors=errors, from_review=from_review,
                            p=progress(ctx.q, ctx.pages, number),
@@ -167,16 +166,15 @@ def review(token: str):
     ctx = _draft(token)
     if request.method == "GET":
         return _review_page(ctx)
-    if not CsrfForm().validate_on_submit():
-        raise BadForm("The form could not be read.")
+    form = read_post()
     sections = review_sections(ctx.q, ctx.draft.role, ctx.draft.answers or {})
     refusal = ops.send_refusal(sum(s.missing_required for s in sections),
                                completion(ctx.q, ctx.draft.role, ctx.pages,
                                           ctx.draft.answers or {}),
-                               confirmed=form_text(request.form, "confirm_few") == "yes")
+                               confirmed=form_text(form, "confirm_few") == "yes")
     if refusal is not None:
         return _review_page(ctx, refusal=refusal)
-    ops.submit_draft(ctx.draft, ctx.pages, ctx.token if ctx.invitation else None)
+    ops.submit_draft(ctx.draft, ctx.token if ctx.invitation else None)
     return redirect(url_for(".thanks"))
 
 
@@ -224,7 +222,7 @@ def _review_page(ctx: DraftContext, refusal: str | None = None, about_form=None)
                                                       "team": ctx.draft.team or ""})
     status = 400 if refusal or about_form else 200
     return render_template("respondent/review.html", ctx=ctx, sections=sections,
-                           form=CsrfForm(), about=form, refusal=refusal,
+                           about=form, refusal=refusal,
                            done=completion(ctx.q, ctx.draft.role, ctx.pages, answers),
                            missing=sum(s.missing_required for s in sections)), status
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from flask import request
 from werkzeug.datastructures import MultiDict
 
 from ..errors import BadForm
-from ..inputs import Form
+from ..inputs import refuse_uploads
 
 if TYPE_CHECKING:
     from questionnaires import Question, Questionnaire
@@ -21,8 +22,12 @@ if TYPE_CHECKING:
 META_FIELDS = frozenset({"csrf_token", "action", "page"})
 
 
-class CsrfForm(Form):
-    """Pages whose inputs are not WTForms fields still render a CSRF token from this."""
+def read_post() -> MultiDict:
+    """The form of a page whose inputs are not WTForms fields (questions are named by
+    key). Its CSRF token was checked before any view ran (`CSRFProtect`), and the page
+    has no file field, so an upload refuses it (`inputs.refuse_uploads`)."""
+    refuse_uploads()
+    return request.form
 
 
 def form_text(form: MultiDict, key: str) -> str:
