@@ -696,3 +696,60 @@ def test_starting_one_invitation_twice_makes_one_draft(app, make_round, invite, 
         assert ops.start(round_, "manager", None, token) == token
     [draft] = rows(Draft)
     assert draft.role == "rep"
+
+
+def test_two_tabs_saving_different_pages_keep_both(app, client, make_round, start, rows):
+    """Each save reads the stored answers again under the write lock: a page saved from a
+    tab opened before another page was saved does not put the old answers back."""
+    from assess.respondent import operations as ops
+
+    r = make_round()
+    token = start(f"/s/{r.link}")
+    with app.test_request_context(method="POST"):
+        first_tab = ops.draft_by_token(token)  # read before either page is saved
+    client.post(f"/r/{token}/section/2", data={"be_mission": "2", "action": "next"})
+    with app.test_request_context(method="POST"):
+        ops.save_page(first_tab, ["tm_customers", "tm_why_us"], {"tm_customers": 4}, 1)
+    [draft] = rows(Draft)
+    assert draft.answers == {"be_mission": 2, "tm_customers": 4}
+
+
+def test_a_page_saved_after_its_draft_was_sent_stores_nothing(client, make_round,
+                                                              complete_pages, rows):
+    r = make_round()
+    token = complete_pages(f"/s/{r.link}")
+    assert client.post(f"/r/{token}/review").status_code == 302
+    again = client.post(f"/r/{token}/section/1", data={"tm_customers": "1"})
+    assert again.status_code == 404 and "/thanks" not in again.headers.get("Location", "")
+    [stored] = rows(Response)
+    assert stored.answers["tm_customers"] == 4 and rows(Draft) == []
+
+
+def test_question_markup_is_kept_only_when_it_holds_no_typed_words(app, client, make_round,
+                                                                    start):
+    """Pages are built from kept markup, yet a kept page never carries what someone typed
+    (a number, a text, an error about them), and a chosen point shows as chosen."""
+    from assess.survey.markup import keepable
+    from assess.survey.paging import QuestionView
+
+    r = make_round()
+    token = start(f"/s/{r.link}")
+    saved = client.post(f"/r/{token}/section/1", data=FULL[1] | {"action": "save"})
+    assert saved.status_code == 302
+    html = client.get(f"/r/{token}/section/1").get_data(as_text=True)
+    assert 'name="tm_customers" value="4" checked' in html
+    assert 'name="tm_customers" value="3" checked' not in html
+    other = start(f"/s/{r.link}")
+    fresh = client.get(f"/r/{other}/section/1").get_data(as_text=True)
+    assert "checked" not in fresh  # the first respondent's choice is not in the cache's copy
+    kept = app.jinja_env.globals["question_html"].kept  # an lru_cache
+    client.post(f"/r/{other}/section/4", data={"open_change": "Secret words", "action": "save"})
+    before = kept.cache_info().currsize
+    assert "Secret words" in client.get(f"/r/{other}/section/4").get_data(as_text=True)
+    assert kept.cache_info().currsize == before  # rendered, not kept
+    text = QuestionView("t", "T?", "", "text", False, "typed", "")
+    assert not keepable(text) and keepable(QuestionView("t", "T?", "", "text", False, "", ""))
+    assert not keepable(QuestionView("n", "N?", "", "number", False, "3", ""))
+    assert keepable(QuestionView("l", "L?", "", "likert", False, "3", ""))
+    assert not keepable(QuestionView("l", "L?", "", "likert", False, "", "Choose one."))
+
