@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -77,11 +77,7 @@ class Scale:
 
     def choices(self) -> tuple[tuple[str, str], ...]:
         """(value, label) of each point of a likert scale, lowest first."""
-        if self.type != "likert" or self.min is None or self.max is None:
-            return ()
-        points = range(int(self.min), int(self.max) + 1)
-        labels = self.labels or tuple(str(p) for p in points)
-        return tuple((str(p), label) for p, label in zip(points, labels, strict=True))
+        return _choices(self)
 
     def extra_choices(self) -> tuple[tuple[str, str], ...]:
         return ((DONT_KNOW, self.dont_know),) if self.dont_know else ()
@@ -99,6 +95,16 @@ class Scale:
         if self.type == "number" and self.unit:
             return f"{value} {self.unit}"
         return str(value)
+
+
+@cache
+def _choices(scale: Scale) -> tuple[tuple[str, str], ...]:
+    """`Scale.choices`, worked out once per scale (every survey page asks for them)."""
+    if scale.type != "likert" or scale.min is None or scale.max is None:
+        return ()
+    points = range(int(scale.min), int(scale.max) + 1)
+    labels = scale.labels or tuple(str(p) for p in points)
+    return tuple((str(p), label) for p, label in zip(points, labels, strict=True))
 
 
 def displayed(score: float) -> int:

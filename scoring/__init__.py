@@ -5,7 +5,7 @@ questionnaire.
 """
 
 from .answers import Answers, AnswersError, parse_answers, validate_record
-from .engine import score, threshold_for
+from .engine import score, score_views, threshold_for
 from .model import (
     Agreement,
     DimensionScore,
@@ -42,6 +42,7 @@ __all__ = [
     "Trend",
     "parse_answers",
     "score",
+    "score_views",
     "threshold_for",
     "validate_record",
 ]

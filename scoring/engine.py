@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -56,8 +57,20 @@ def score(answers: Answers, q: Questionnaire, *, by: str | None = None,
     `parse_answers(..., apply_lineage=True)`); `ceo` is the scored CEO self-assessment
     to set against the team.
     """
-    if by is not None and by not in SEGMENT_COLUMNS:
-        raise ValueError(f"cannot segment by {by!r}; use one of {', '.join(SEGMENT_COLUMNS)}")
+    return score_views(answers, q, by=(by,), previous=previous, ceo=ceo,
+                       min_group_size=min_group_size)[by]
+
+
+def score_views(answers: Answers, q: Questionnaire, *, by: Sequence[str | None],
+                previous: Answers | None = None, ceo: Result | None = None,
+                min_group_size: int | None = None) -> dict[str | None, Result]:
+    """`score` once per segmentation in `by` (e.g. by role and by team, for one page),
+    with everything but the segments worked out once: the results differ only in
+    `segment_by` and `segments`."""
+    for view in by:
+        if view is not None and view not in SEGMENT_COLUMNS:
+            raise ValueError(f"cannot segment by {view!r}; use one of "
+                             f"{', '.join(SEGMENT_COLUMNS)}")
     if answers.questionnaire_key != q.key:
         raise ValueError(f"answers are for {answers.questionnaire_key}, not {q.key}")
     k = threshold_for(q, min_group_size)
@@ -72,11 +85,11 @@ def score(answers: Answers, q: Questionnaire, *, by: str | None = None,
     quality = response_quality(answers, q)
     if n < k:
         groups, overall = roll_up(q, dims)
-        return Result(q.key, q.version, n, k, overall, groups, dims, quality=quality,
-                      below_threshold=True, segment_by=by)
+        below = Result(q.key, q.version, n, k, overall, groups, dims, quality=quality,
+                       below_threshold=True)
+        return {view: replace(below, segment_by=view) for view in by}
     groups, overall = roll_up(q, dims)
     item_results = item_summary(answers, q, items, k)
-    segments = segment_scores(q, matrix, grouping, hidden, by, k) if by else ()
     gaps = perception_gaps(q, matrix, dims, grouping, hidden, k, ceo)
     agreement = agreement_flags(q, dims, k)
     released = {d.key: d for d in dims if not d.suppressed and d.score is not None}
@@ -88,14 +101,18 @@ def score(answers: Answers, q: Questionnaire, *, by: str | None = None,
                          weak_breadth(matrix.keys, matrix.scores, q.analysis.weak_below),
                          effective_weights(q))
     trend = trend_since(previous, q, matrix, k) if previous is not None else ()
-    return Result(
+    shared = Result(
         questionnaire_key=q.key, questionnaire_version=q.version, respondents=n,
         min_group_size=k, overall=overall, groups=groups, dimensions=dims,
-        items=item_results, segment_by=by, segments=segments, root_causes=causes,
+        items=item_results, root_causes=causes,
         fixes=fixes, gaps=gaps, agreement=agreement, trend=trend, quality=quality,
         reliability=reliability(answers, q, items, k),
         ladder=build_ladder(q, released, causes, {d.key: facts.split(d.key) for d in dims}),
     )
+    return {view: replace(shared, segment_by=view,
+                          segments=segment_scores(q, matrix, grouping, hidden, view, k)
+                          if view else ())
+            for view in by}
 
 
 def _grouping(answers: Answers, q: Questionnaire) -> Grouping:

@@ -56,7 +56,7 @@ def _fieldwork(round_: Round) -> tuple[date, date] | None:
 
 def round_results(round_: Round) -> RoundResults:
     """Scored results of the latest release; BelowThreshold before the first one."""
-    from scoring import score
+    from scoring import score, score_views
 
     q = questionnaire_store.of(round_.questionnaire)
     answers = round_answers(round_, q)
@@ -71,10 +71,9 @@ def round_results(round_: Round) -> RoundResults:
             previous.append((earlier.title,
                              score(old, q, min_group_size=earlier.min_group_size)))
             last = old
-    ceo = _ceo(round_)
-    result = score(answers, q, by="role", previous=last, ceo=ceo, min_group_size=k)
-    by_team = score(answers, q, by="team", min_group_size=k)
-    return RoundResults(round_, q, result, by_team, tuple(previous), answers.texts,
+    views = score_views(answers, q, by=("role", "team"), previous=last, ceo=_ceo(round_),
+                        min_group_size=k)
+    return RoundResults(round_, q, views["role"], views["team"], tuple(previous), answers.texts,
                         _fieldwork(round_), pending(round_.id))
 
 

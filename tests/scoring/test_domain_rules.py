@@ -3,6 +3,8 @@ team-ecosystem v2, each asserting which cause comes first and what must not be b
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -296,3 +298,24 @@ def test_a_v1_round_trends_against_v2_through_lineage():
                            apply_lineage=True)
     now = score(team(), Q, previous=before)
     assert {t.dimension for t in now.trend} >= {"bucket.target_market", "bucket.marketing"}
+
+
+@pytest.mark.parametrize("k", [3, 5, 400])
+def test_one_scoring_for_several_views_equals_one_scoring_each(k):
+    """`score_views` shares all but the segments: each of its results is what `score`
+    gives for that view alone (the page by role and by team scores the round once)."""
+    from scoring import score_views
+    from scoring.synthetic import synthetic_answers
+
+    answers = parse_answers(synthetic_answers(Q, 120, seed=11, teams=["East", "West"]), Q)
+    before = parse_answers(synthetic_answers(Q, 60, seed=12, teams=["East"]), Q)
+    views = score_views(answers, Q, by=("role", "team", None), previous=before,
+                        min_group_size=k)
+    for view, result in views.items():
+        alone = score(answers, Q, by=view, previous=before, min_group_size=k)
+        assert json.dumps(result.to_dict(), sort_keys=True) == \
+            json.dumps(alone.to_dict(), sort_keys=True)
+        assert result.segment_by == view and bool(result.segments) == (view is not None
+                                                                        and k < 400)
+    if k < 400:
+        assert views["role"].segments != views["team"].segments
