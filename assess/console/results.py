@@ -40,7 +40,9 @@ def _ceo(round_: Round) -> Result | None:
 
 
 def _fieldwork(round_: Round) -> tuple[date, date] | None:
-    """The first and last day the released answers arrived."""
+    """The first and last day the released answers arrived: read from each end of the
+    round's responses by day, up to the first released one (what is not released yet is
+    fewer than k responses), not the whole round."""
     import sqlalchemy as sa
 
     from ..extensions import db
@@ -48,10 +50,17 @@ def _fieldwork(round_: Round) -> tuple[date, date] | None:
     from .reporting import released_set
 
     ids = released_set(round_)
-    days = {day for rid, day in db.session.connection().execute(
-        sa.select(Response.id, Response.submitted_on).where(Response.round_id == round_.id)
-    ).all() if rid in ids}
-    return (min(days), max(days)) if days else None
+    if not ids:
+        return None
+
+    def first(order: Any) -> date:
+        query = (sa.select(Response.id, Response.submitted_on)
+                 .where(Response.round_id == round_.id).order_by(order)
+                 .execution_options(yield_per=256))
+        with db.session.connection().execute(query) as rows:
+            return next(day for rid, day in rows if rid in ids)
+
+    return first(Response.submitted_on.asc()), first(Response.submitted_on.desc())
 
 
 def round_results(round_: Round) -> RoundResults:

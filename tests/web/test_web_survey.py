@@ -753,3 +753,29 @@ def test_question_markup_is_kept_only_when_it_holds_no_typed_words(app, client, 
     assert keepable(QuestionView("l", "L?", "", "likert", False, "3", ""))
     assert not keepable(QuestionView("l", "L?", "", "likert", False, "", "Choose one."))
 
+
+
+def test_fieldwork_spans_the_released_answers_only(app, make_round, complete):
+    """The report's fieldwork dates: the first and last day of the released answers; an
+    answer waiting for the next release does not move them."""
+    from datetime import date
+
+    import sqlalchemy as sa
+
+    from assess.console.results import round_results
+    from assess.extensions import db
+
+    r = make_round()
+    for _ in range(3):
+        complete(f"/s/{r.link}")  # k = 3: released
+    days = iter([date(2026, 3, 9), date(2026, 3, 2), date(2026, 3, 5)])
+    with app.app_context():
+        for rid in db.session.scalars(sa.select(Response.id).order_by(Response.id)).all():
+            db.session.execute(sa.update(Response).where(Response.id == rid)
+                               .values(submitted_on=next(days)))
+        db.session.commit()
+    complete(f"/s/{r.link}")  # the fourth waits for the next release (submitted today)
+    with app.app_context():
+        results = round_results(db.session.get(Round, r.id))
+        assert results.result.respondents == 3 and results.pending == 1
+        assert results.fieldwork == (date(2026, 3, 2), date(2026, 3, 9))
