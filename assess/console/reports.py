@@ -1,8 +1,9 @@
 """A round's PDF, rendered once per state of the round and then served from a file.
 
-The state is everything the PDF shows: the release of this round and of the earlier
-rounds in its trend, the CEO result set against it, the consultant's branding, the page
-size and the code's version. A second download of an unchanged round costs a file read.
+The state is everything the PDF shows: its results' state (`results.results_key`: the
+release of this round and of the earlier rounds in its trend, the CEO result set against
+it, the scoring code), the consultant's branding, the page size and the report's version.
+A second download of an unchanged round costs a file read.
 Files live in the instance folder, readable by the app's user only.
 """
 
@@ -16,8 +17,7 @@ from flask import current_app
 
 from ..models import Round
 from ..private_files import private_dir, write_private
-from .releases import latest_release
-from .reporting import earlier_rounds
+from .results import results_key
 
 VERSION = "report-2"  # bump when the report's layout or content changes
 
@@ -26,9 +26,7 @@ def state(round_: Round, page_size: str = "A4") -> str:
     consultant = round_.organisation.consultant
     parts = {
         "version": VERSION, "page_size": page_size,
-        "releases": [getattr(latest_release(r.id), "number", 0)
-                     for r in [*earlier_rounds(round_), round_]],
-        "ceo": round_.ceo_result_id,
+        "results": results_key(round_),  # releases, trend, CEO result, scoring code
         "round": [round_.title, round_.organisation.name],
         "brand": [consultant.brand_name, consultant.brand_colour, consultant.brand_contact,
                   hashlib.sha256(consultant.brand_logo or b"").hexdigest(), consultant.name]

@@ -3,9 +3,16 @@ PDF and the JSON download alike; and the organisation's history across rounds.""
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
+import pickle
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
+
+from flask import current_app
 
 from questionnaires import Questionnaire
 from scoring import Answers, Result
@@ -13,7 +20,8 @@ from scoring import Answers, Result
 from .. import questionnaire_store
 from ..errors import BelowThreshold
 from ..models import Organisation, Round
-from .releases import pending
+from ..private_files import private_dir, write_private
+from .releases import latest_release, pending
 from .reporting import earlier_rounds, round_answers
 
 
@@ -64,10 +72,39 @@ def _fieldwork(round_: Round) -> tuple[date, date] | None:
 
 
 def round_results(round_: Round) -> RoundResults:
-    """Scored results of the latest release; BelowThreshold before the first one."""
+    """Scored results of the latest release; BelowThreshold before the first one.
+
+    Scoring a large round takes seconds, and every view of it (the page, the PDF, the JSON)
+    shows the same release: the scored results are kept in a file per round and state
+    (`results_key`) and read back until a release, a CEO result or the code changes.
+    """
+    q = questionnaire_store.of(round_.questionnaire)
+    key = results_key(round_)
+    path = _kept_folder() / f"{round_.public_id}-{key}.pickle"
+    kept = _read_kept(path)
+    if kept is None:
+        kept = _score_round(round_, q)
+        for old in path.parent.glob(f"{round_.public_id}-*.pickle"):
+            old.unlink(missing_ok=True)  # an older state of the same round
+        write_private(path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+    return RoundResults(round_, q, kept.result, kept.by_team, kept.previous, kept.texts,
+                        kept.fieldwork, pending(round_.id))
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """What `round_results` keeps of a round between releases (nothing of the ORM)."""
+
+    result: Result
+    by_team: Result
+    previous: tuple[tuple[str, Result], ...]
+    texts: Any
+    fieldwork: tuple[date, date] | None
+
+
+def _score_round(round_: Round, q: Questionnaire) -> _Kept:
     from scoring import score, score_views
 
-    q = questionnaire_store.of(round_.questionnaire)
     answers = round_answers(round_, q)
     k = round_.min_group_size
     if len(answers) < k:
@@ -82,8 +119,55 @@ def round_results(round_: Round) -> RoundResults:
             last = old
     views = score_views(answers, q, by=("role", "team"), previous=last, ceo=_ceo(round_),
                         min_group_size=k)
-    return RoundResults(round_, q, views["role"], views["team"], tuple(previous), answers.texts,
-                        _fieldwork(round_), pending(round_.id))
+    return _Kept(views["role"], views["team"], tuple(previous), answers.texts,
+                 _fieldwork(round_))
+
+
+def results_key(round_: Round) -> str:
+    """Everything a round's scored results depend on: its questionnaire, k and release,
+    the earlier rounds of its trend (title, k, release), the CEO result set against it,
+    and the code that scores."""
+    parts = {
+        "code": code_version(),
+        "questionnaire": [round_.questionnaire.key, round_.questionnaire.version,
+                          round_.questionnaire.content_hash],
+        "rounds": [[r.id, r.title, r.min_group_size, getattr(latest_release(r.id), "number", 0)]
+                   for r in [*earlier_rounds(round_), round_]],
+        "ceo": round_.ceo_result_id,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:32]
+
+
+@functools.cache
+def code_version() -> str:
+    """A hash of the scoring code and the questionnaires it reads: results kept, or PDFs
+    rendered, by other code are never served."""
+    import questionnaires
+    import scoring
+
+    digest = hashlib.sha256()
+    for package in (scoring, questionnaires):
+        folder = Path(package.__file__).parent
+        for path in sorted(folder.rglob("*.py")):
+            digest.update(path.relative_to(folder).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _kept_folder() -> Path:
+    return private_dir(Path(current_app.instance_path) / "results-cache")
+
+
+def _read_kept(path: Path) -> _Kept | None:
+    """The kept results, or None (none kept, or a file this version cannot read). The
+    files are the app's own, in its private instance folder (0600 in 0700)."""
+    try:
+        kept = pickle.loads(path.read_bytes())
+    except FileNotFoundError:
+        return None
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        path.unlink(missing_ok=True)
+        return None
+    return kept if isinstance(kept, _Kept) else None
 
 
 @dataclass(frozen=True)
