@@ -236,7 +236,8 @@ def test_results_change_only_in_steps_of_k(client, world, app, complete):
     complete(f"/s/{world.link1}")
     assert client.get(f"/console/rounds/{world.round1}/answers.csv").data == csv_before
     page = client.get(f"/console/rounds/{world.round1}").get_data(as_text=True)
-    assert "2 answers will join the results" in page
+    assert "Fewer than 3 newer answers will join the results" in page
+    assert "2 answers" not in page  # a count under k is never shown
     complete(f"/s/{world.link1}")
     assert client.get(f"/console/rounds/{world.round1}/scores.json").get_json()[
         "respondents"] == 6
