@@ -7,8 +7,11 @@ is seeded into a fresh SQLite database in bulk, then every operation runs in a p
 its own, as an operator would meet it:
 
 - `results page`: GET /console/rounds/<id>/results, signed in as the round's consultant
-  (Flask test client: scoring by role and by team, the page rendered);
-- `report (console)`: GET .../report.pdf with an empty report cache (scoring + PDF);
+  (Flask test client: scoring by role and by team, the page rendered), nothing kept;
+- `results page again`: the same page with the release's scored results kept (the
+  second view of a release, by anyone: `console.results.round_results`);
+- `report (console)`: GET .../report.pdf with nothing kept (scoring + PDF);
+- `report after page`: the PDF of a release whose results page was seen (PDF only);
 - `csv (console)`: GET .../answers.csv, the streamed body read to the end;
 - `assess export`: the command, `--out` a file;
 - `assess report`: the command, on the CSV `assess export` wrote.
@@ -127,8 +130,13 @@ def one(folder: Path, public_id: str, operation: str) -> dict[str, float]:
     signed = client.post("/login", data={"email": EMAIL, "password": PASSWORD,
                                          "csrf_token": CSRF.search(page)[1]})
     assert signed.status_code == 302, signed.status_code
+    kept = operation.endswith("-kept")  # the round's scored results kept already
+    shutil.rmtree(folder / "results-cache", ignore_errors=True)
+    if kept:
+        assert client.get(f"/console/rounds/{public_id}/results").status_code == 200
     shutil.rmtree(folder / "report-cache", ignore_errors=True)
-    url = {"results": "results", "report": "report.pdf", "csv": "answers.csv"}[operation]
+    url = {"results": "results", "report": "report.pdf",
+           "csv": "answers.csv"}[operation.removesuffix("-kept")]
     before = peak_mb()
     start, cpu = time.perf_counter(), time.process_time()
     response = client.get(f"/console/rounds/{public_id}/{url}", buffered=False)
@@ -201,11 +209,13 @@ def main() -> None:
             info = in_child("--seed", str(n), "--folder", str(folder))
             print(f"{n} responses seeded in {time.perf_counter() - start:.1f} s")
             for operation, label in (("results", "results page"),
+                                     ("results-kept", "results page again"),
                                      ("report", "report (console)"),
+                                     ("report-kept", "report after page"),
                                      ("csv", "csv (console)")):
                 r = in_child("--one", operation, "--folder", str(folder), "--public-id",
                              info["public_id"])
-                print(f"  {n:>6} {label:17} {r['wall']:6.2f} s wall, {r['cpu']:6.2f} s CPU; "
+                print(f"  {n:>6} {label:18} {r['wall']:6.2f} s wall, {r['cpu']:6.2f} s CPU; "
                       f"peak RSS {r['before']:5.0f} MB before -> {r['peak']:5.0f} MB "
                       f"(+{r['peak'] - r['before']:.0f}); {r['bytes'] / 2**20:.1f} MB out")
             out = folder / "answers.csv"

@@ -13,6 +13,12 @@ request as gunicorn's sync worker closes them anyway):
 2. **ceiling**: a tiny Flask app in this file whose one endpoint inserts one row of 60
    integers into SQLite (WAL, synchronous=NORMAL, busy_timeout, like the app) per POST.
 
+Both servers run side by side and the two runs alternate in `--phases` phases (app, then
+ceiling, then app...), so that a machine whose speed drifts from one minute to the next (a
+shared host: the ceiling's few seconds alone swing by a third) slows both alike. The
+server CPU of each phase is read from /proc (start-up excluded), and so is the driver's
+own CPU, which it takes from the same two cores.
+
 The target (issue 3) compares complete responses/s with ceiling inserts/s (>= 50%) and
 wants stored == acknowledged. Since a response is ~23 requests, requests/s and the
 latency of the final submit POST vs. one bare insert POST are printed too.
@@ -22,7 +28,7 @@ the database): only the entry limit is raised (ASSESS_RATELIMIT_ENTRY), since ev
 client here is 127.0.0.1. CSRF, sessions and the release step run as in production.
 
     .venv/bin/python bench/bench_submit.py [--responses 400] [--clients 16]
-        [--ceiling-posts 4000] [--max-seconds 240] [--profile]
+        [--ceiling-posts 4000] [--phases 4] [--max-seconds 240] [--profile]
 """
 
 from __future__ import annotations
@@ -31,7 +37,6 @@ import argparse
 import http.client
 import os
 import re
-import resource
 import secrets
 import shutil
 import signal
@@ -296,21 +301,38 @@ def drive(flow: Callable[[int], Outcome], total: int, clients: int, deadline: fl
                 run.outcomes.append(outcome)
 
     threads = [threading.Thread(target=worker, daemon=True) for _ in range(clients)]
+    done_before = len(run.outcomes)
     driver_start = time.process_time()
     start = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join(max(deadline - time.monotonic(), 0) + 70)
-    run.wall_s = time.perf_counter() - start
-    run.driver_cpu_s = time.process_time() - driver_start
-    run.not_started = total - len(run.outcomes)
+    run.wall_s += time.perf_counter() - start
+    run.driver_cpu_s += time.process_time() - driver_start
+    run.not_started += total - (len(run.outcomes) - done_before)
 
 
-def children_cpu() -> float:
-    """CPU seconds of every child waited for so far (gunicorn waits for its workers)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+def split(total: int, parts: int, part: int) -> int:
+    """The share of `total` for phase `part` of `parts` (the first phases take the rest)."""
+    return total // parts + (1 if part < total % parts else 0)
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its children (a gunicorn
+    master and its workers), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total, stack = 0.0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:  # gone meanwhile
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+        stack += [int(child) for child in children]
+    return total
 
 
 # --------------------------------------------------------------------------- servers
@@ -471,7 +493,9 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--ceiling-posts", type=int, default=4000)
     parser.add_argument("--max-seconds", type=float, default=240,
-                        help="per run: no new response is started after this")
+                        help="per phase: no new response is started after this")
+    parser.add_argument("--phases", type=int, default=4,
+                        help="app and ceiling runs alternate this many times each")
     parser.add_argument("--profile", action="store_true",
                         help="afterwards, cProfile whole responses in-process")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
@@ -495,38 +519,40 @@ def main() -> int:
         db = instance / "assess.sqlite"
         before = count_responses(db, round_id)
 
-        print(f"app: gunicorn -w 2 wsgi:app on {HOST}:{port}, {args.responses} responses, "
-              f"{args.clients} clients", flush=True)
-        cpu_before = children_cpu()
-        proc = start_gunicorn("wsgi:app", port, env, REPO, folder / "app.log")
-        procs.append(proc)
-        app_run = Run("app", "responses")
-        drive(lambda n: survey_flow(port, link_path, n), args.responses, args.clients,
-              time.monotonic() + args.max_seconds, app_run)
-        stop(proc)
-        app_run.server_cpu_s = children_cpu() - cpu_before
-        app_run.stored = count_responses(db, round_id) - before
-        runs.append(app_run)
-
         cport = free_port()
         ceiling_db = folder / "ceiling.sqlite"
         create_ceiling_db(ceiling_db)
         cenv = env | {"BENCH_CEILING_DB": str(ceiling_db)}
-        print(f"ceiling: gunicorn -w 2 'bench_submit:ceiling_app()' on {HOST}:{cport}, "
-              f"{args.ceiling_posts} inserts, {args.clients} clients", flush=True)
-        cpu_before = children_cpu()
-        proc = start_gunicorn("bench_submit:ceiling_app()", cport, cenv, REPO / "bench",
-                              folder / "ceiling.log")
+        print(f"app: gunicorn -w 2 wsgi:app on {HOST}:{port}, {args.responses} responses; "
+              f"ceiling: gunicorn -w 2 'bench_submit:ceiling_app()' on {HOST}:{cport}, "
+              f"{args.ceiling_posts} inserts; {args.clients} clients; in {args.phases} "
+              f"alternating phases each", flush=True)
+        proc = start_gunicorn("wsgi:app", port, env, REPO, folder / "app.log")
         procs.append(proc)
-        ceiling = Run("ceiling", "inserts")
-        drive(lambda n: insert_flow(cport, n), args.ceiling_posts, args.clients,
-              time.monotonic() + args.max_seconds, ceiling)
+        cproc = start_gunicorn("bench_submit:ceiling_app()", cport, cenv, REPO / "bench",
+                               folder / "ceiling.log")
+        procs.append(cproc)
+        app_run, ceiling = Run("app", "responses"), Run("ceiling", "inserts")
+        # The two runs alternate, so that a machine whose speed drifts (a shared host)
+        # slows both alike; server CPU is counted per phase, start-up excluded.
+        for phase in range(args.phases):
+            share, cshare = (split(args.responses, args.phases, phase),
+                             split(args.ceiling_posts, args.phases, phase))
+            cpu = tree_cpu(proc.pid)
+            drive(lambda n: survey_flow(port, link_path, n), share, args.clients,
+                  time.monotonic() + args.max_seconds, app_run)
+            app_run.server_cpu_s += tree_cpu(proc.pid) - cpu
+            cpu = tree_cpu(cproc.pid)
+            drive(lambda n: insert_flow(cport, n), cshare, args.clients,
+                  time.monotonic() + args.max_seconds, ceiling)
+            ceiling.server_cpu_s += tree_cpu(cproc.pid) - cpu
         stop(proc)
-        ceiling.server_cpu_s = children_cpu() - cpu_before
+        stop(cproc)
+        app_run.stored = count_responses(db, round_id) - before
         conn = sqlite3.connect(ceiling_db)
         ceiling.stored = conn.execute("SELECT count(*) FROM answers").fetchone()[0]
         conn.close()
-        runs.append(ceiling)
+        runs += [app_run, ceiling]
 
         print()
         print(table(runs))
@@ -548,7 +574,7 @@ def main() -> int:
               f"{pct(cgood, 50) * 1000:7.1f} ms = {pct(good, 50) / pct(cgood, 50):5.1f}x")
         app_cpu = app_run.server_cpu_s / max(app_run.requests, 1)
         ceil_cpu = ceiling.server_cpu_s / max(ceiling.requests, 1)
-        print(f"server CPU per request (incl. start-up), app vs ceiling: "
+        print(f"server CPU per request (start-up excluded), app vs ceiling: "
               f"{app_cpu * 1000:5.2f} / {ceil_cpu * 1000:5.2f} ms = {ceil_cpu / app_cpu:6.1%} "
               f"of the ceiling's capacity per core")
         for r in runs:
