@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm
-from flask import Flask
+from flask import Flask, has_request_context, request
 
 from .extensions import db
 
@@ -47,7 +47,10 @@ def install_engine_hooks(app: Flask) -> None:
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
         read_only = _read_only_request() or connection.get_execution_options().get("read_only")
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        # Straight to the driver: transaction control needs none of the statement
+        # machinery (events, caching, result handling), and every request begins one.
+        connection.connection.dbapi_connection.execute(
+            "BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def _read_only_request() -> bool:
@@ -55,8 +58,6 @@ def _read_only_request() -> bool:
     beside writers instead of queueing behind them (so does a connection opened with the
     execution option `read_only`, e.g. a streamed download's). Everything else (POSTs,
     commands) takes the write lock up front."""
-    from flask import has_request_context, request
-
     return has_request_context() and request.method in ("GET", "HEAD")
 
 
