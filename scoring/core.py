@@ -6,7 +6,7 @@ See DESIGN.md "Scoring — normative formula". Everything works on NumPy arrays 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,7 +41,7 @@ def item_scores(answers: Answers, q: Questionnaire) -> np.ndarray:
     A respondent who gave a role is scored only on the questions asked of that role
     (FORMAT.md: each role judges only what it can judge).
     """
-    raw = answers.values.to_numpy(dtype=float, copy=True)
+    raw = answers.values.to_numpy(dtype=float)  # only read: no copy when already floats
     # Roles as codes into the few distinct roles, so who is asked a question is one
     # lookup per respondent, made once per distinct audience.
     codes, roles = pd.factorize(answers.role.to_numpy(dtype=object), use_na_sentinel=False)
@@ -96,13 +96,28 @@ def respondent_dimensions(answers: Answers, q: Questionnaire,
     return DimensionMatrix(keys, _weighted(items, measure), basis, _weighted(items, view))
 
 
+ROWS_AT_A_TIME = 8192  # respondents per step of the row-wise steps: memory stays flat
+
+
+def row_blocks(n: int) -> Iterator[slice]:
+    """Slices covering n rows, `ROWS_AT_A_TIME` at a time (row-wise steps give the same
+    numbers whatever the block, and a block's temporaries stay small however large the
+    round)."""
+    size = ROWS_AT_A_TIME
+    return (slice(start, min(start + size, n)) for start in range(0, n, size))
+
+
 def _weighted(items: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    answered = ~np.isnan(items)
-    numerator = np.where(answered, items, 0.0) @ weights
-    denominator = answered.astype(float) @ weights
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(denominator > 0, numerator / np.where(denominator > 0, denominator, 1),
-                        np.nan)
+    out = np.empty((items.shape[0], weights.shape[1]))
+    for rows in row_blocks(items.shape[0]):
+        block = items[rows]
+        answered = ~np.isnan(block)
+        numerator = np.where(answered, block, 0.0) @ weights
+        denominator = answered.astype(float) @ weights
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[rows] = np.where(denominator > 0,
+                                 numerator / np.where(denominator > 0, denominator, 1), np.nan)
+    return out
 
 
 @dataclass(frozen=True)

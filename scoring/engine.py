@@ -20,6 +20,7 @@ from .core import (
     item_scores,
     respondent_dimensions,
     roll_up,
+    row_blocks,
     score_values,
 )
 from .ladder import build_ladder
@@ -266,15 +267,19 @@ def trend_since(previous: Answers, q: Questionnaire, current: DimensionMatrix,
 
 def response_quality(answers: Answers, q: Questionnaire) -> Quality:
     """Straight-lining and implausibly fast completion: counted, never dropped."""
-    likert = [key for key in answers.values.columns
-              if q.scales[q.question(key).scale].type == "likert"]
-    raw = answers.values[likert].to_numpy(dtype=float)
-    present = ~np.isnan(raw)
-    answered = present.sum(axis=1)
-    high = np.where(present, raw, -np.inf).max(axis=1, initial=-np.inf)
-    low = np.where(present, raw, np.inf).min(axis=1, initial=np.inf)
-    straight = (answered >= q.analysis.straightline_min_items) & (high == low)
-    total_answered = (~np.isnan(answers.values.to_numpy(dtype=float))).sum(axis=1)
+    likert = np.array([q.scales[q.question(key).scale].type == "likert"
+                       for key in answers.values.columns], dtype=bool)
+    values = answers.values.to_numpy(dtype=float)  # a view when already floats
+    straight = np.zeros(len(values), dtype=bool)
+    total_answered = np.zeros(len(values), dtype=int)
+    for rows in row_blocks(len(values)):
+        present = ~np.isnan(values[rows])
+        total_answered[rows] = present.sum(axis=1)
+        raw, present = values[rows][:, likert], present[:, likert]
+        high = np.where(present, raw, -np.inf).max(axis=1, initial=-np.inf)
+        low = np.where(present, raw, np.inf).min(axis=1, initial=np.inf)
+        straight[rows] = (present.sum(axis=1) >= q.analysis.straightline_min_items) & \
+            (high == low)
     duration = answers.duration.to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
         fast = ~np.isnan(duration) & (duration < total_answered

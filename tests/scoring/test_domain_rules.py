@@ -319,3 +319,15 @@ def test_one_scoring_for_several_views_equals_one_scoring_each(k):
                                                                         and k < 400)
     if k < 400:
         assert views["role"].segments != views["team"].segments
+
+
+def test_row_blocks_change_no_number(monkeypatch):
+    """The row-wise steps run a block of respondents at a time, so memory stays flat on a
+    large round; the result is the same whatever the block size."""
+    import scoring.core
+    from scoring.synthetic import synthetic_answers
+
+    answers = parse_answers(synthetic_answers(Q, 150, seed=5, teams=["East", "West"]), Q)
+    whole = score(answers, Q, by="team", min_group_size=3).to_dict()
+    monkeypatch.setattr(scoring.core, "ROWS_AT_A_TIME", 7)  # 22 blocks, the last short
+    assert score(answers, Q, by="team", min_group_size=3).to_dict() == whole
