@@ -63,18 +63,22 @@ def progress(round_: Round) -> Progress:
     from scoring.anonymity import ALL, Grouping, hidden_groups
 
     k = round_.min_group_size
-    rows = db.session.execute(
-        sa.select(Response.team, Response.complete, Response.submitted_on)
-        .where(Response.round_id == round_.id)).all()
+    # Counted by the database (a round of 100,000 is a few hundred groups), then one
+    # label per response again for the anonymity module.
+    groups = db.session.execute(
+        sa.select(Response.team, Response.complete, Response.submitted_on, sa.func.count())
+        .where(Response.round_id == round_.id)
+        .group_by(Response.team, Response.complete, Response.submitted_on)).all()
     # Arrivals by the week they fell in (its Monday): a day's arrivals are mostly fewer
     # than k, and a week says as much about the pace of a round.
-    done = [(team or "", day - timedelta(days=day.weekday()))
-            for team, complete, day in rows if complete]
-    incomplete = len(rows) - len(done)
-    teams_of = np.array([team for team, _ in done], dtype=object)
-    days_of = np.array([day.isoformat() for _, day in done], dtype=object)
+    done = [((team or "", (day - timedelta(days=day.weekday())).isoformat()), n)
+            for team, complete, day, n in groups if complete]
+    incomplete = sum(n for _, complete, _, n in groups if not complete)
+    repeats = np.array([n for _, n in done], dtype=int)
+    teams_of = np.repeat(np.array([team for (team, _), _ in done], dtype=object), repeats)
+    days_of = np.repeat(np.array([day for (_, day), _ in done], dtype=object), repeats)
     hidden = hidden_groups(Grouping({"team": teams_of, "day": days_of}),
-                           np.ones(len(done), dtype=bool), k) if done else frozenset()
+                           np.ones(len(teams_of), dtype=bool), k) if done else frozenset()
 
     def count(view: str, label: str, labels: np.ndarray) -> int | None:
         return None if (view, label) in hidden or ALL in hidden else int(
@@ -82,14 +86,14 @@ def progress(round_: Round) -> Progress:
 
     headcounts = round_.headcounts or {}
     listed = list(round_.teams or [])
-    names = listed + sorted({t for t, _ in done if t and t not in listed})
+    names = listed + sorted({t for (t, _), _ in done if t and t not in listed})
     teams = [_rate(name, count("team", name, teams_of), headcounts.get(name))
              for name in names]
     if (teams_of == "").any():
         teams.append(_rate("Team not given", count("team", "", teams_of), None))
     days = tuple(Day(date.fromisoformat(day), count("day", day, days_of))
                  for day in sorted(set(days_of.tolist())))
-    total = None if ALL in hidden or not done else len(done)
+    total = None if ALL in hidden or not done else len(teams_of)
     return Progress(
         k=k, overall=_rate("Everyone", total, sum(headcounts.values()) or None),
         teams=tuple(teams), days=days,

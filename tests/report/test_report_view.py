@@ -71,3 +71,20 @@ def test_summary_keeps_top_causes_and_every_critical_one(team_demo):
         rule = team_demo.result.cause(f.cause.key).rule
         assert bool(f.cause.why) == (rule not in seen)
         seen.add(rule)
+
+
+def test_comments_are_tidied_the_same_in_one_scan_or_one_by_one():
+    """`comments_view` tidies a column of answers in one scan when all are tidy already;
+    whatever the answers, the result is each answer tidied on its own."""
+    import random
+
+    from assess.present.report import _clean, _cleaned
+
+    rng = random.Random(7)
+    pieces = ["a", "b", " ", "  ", "\t", "\n", "\u00a0", "\u2003", "\x1f", "\x00", "é"]
+    for _ in range(300):
+        column = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+                  for _ in range(rng.randint(1, 5))] + [None, float("nan")]
+        assert _cleaned(column) == [_clean(value) for value in column]
+    tidy = ["Fewer meetings", "More time with customers"]
+    assert _cleaned(tidy) == tidy
