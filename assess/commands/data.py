@@ -96,7 +96,11 @@ def restore(file: str, force: bool) -> None:
         finally:
             release()
     with database():  # the schema upgraded and the questionnaires checked, as always
-        pass
+        from ..console.reports import forget_cached
+        from ..console.results import forget_kept
+
+        forget_cached()  # rendered and scored from the database that was replaced
+        forget_kept()
     click.echo(f"restored {source}")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 from flask import current_app
@@ -37,6 +38,11 @@ def state(round_: Round, page_size: str = "A4") -> str:
 
 def _folder() -> Path:
     return private_dir(Path(current_app.instance_path) / "report-cache")
+
+
+def forget_cached() -> None:
+    """Every cached PDF goes (a restored database: its rounds are not those rendered)."""
+    shutil.rmtree(_folder(), ignore_errors=True)
 
 
 def cached_pdf(round_: Round, page_size: str = "A4") -> bytes:

@@ -7,6 +7,7 @@ import functools
 import hashlib
 import json
 import pickle
+import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -155,6 +156,11 @@ def code_version() -> str:
 
 def _kept_folder() -> Path:
     return private_dir(Path(current_app.instance_path) / "results-cache")
+
+
+def forget_kept() -> None:
+    """Every kept result goes (a restored database: its releases are not those kept)."""
+    shutil.rmtree(_kept_folder(), ignore_errors=True)
 
 
 def _read_kept(path: Path) -> _Kept | None:

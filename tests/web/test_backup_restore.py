@@ -117,8 +117,14 @@ def test_a_backup_under_load_restores_every_acknowledged_response(
     refused = run("restore", str(out))
     assert refused.exit_code == 2 and "--force" in refused.output
     assert _responses(fresh_url) == count
+    kept = [Path(os.environ["ASSESS_INSTANCE_PATH"]) / folder / f"round-old.{kind}"
+            for folder, kind in (("results-cache", "pickle"), ("report-cache", "pdf"))]
+    for path in kept:  # what the replaced database showed
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"from the database before")
     assert run("restore", "--force", str(out)).exit_code == 0
     assert _responses(fresh_url) == count
+    assert not any(path.exists() for path in kept)
 
 
 def test_restore_refuses_what_is_not_a_backup(app, cli_env, tmp_path, backend, database_url,
