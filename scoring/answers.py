@@ -74,6 +74,20 @@ class Answers:
                        sub(self.dont_know), sub(self.texts), sub(self.respondent),
                        sub(self.role), sub(self.team), sub(self.duration))
 
+    def in_respondent_order(self) -> Answers:
+        """The same answers, rows ordered by respondent id (code point order): one order
+        whatever order they were read in."""
+        order = np.argsort(self.respondent.to_numpy(dtype=str), kind="stable")
+        if (order == np.arange(len(order))).all():
+            return self
+
+        def sub(obj: Any) -> Any:
+            return obj.iloc[order].reset_index(drop=True)
+
+        return Answers(self.questionnaire_key, self.questionnaire_version, sub(self.values),
+                       sub(self.dont_know), sub(self.texts), sub(self.respondent),
+                       sub(self.role), sub(self.team), sub(self.duration))
+
     @classmethod
     def from_records(cls, records: Iterable[Mapping[str, Any]], q: Questionnaire, *,
                      apply_lineage: bool = False, first_line: int = 1) -> Answers:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -45,9 +46,15 @@ CHUNK = 5000  # responses read, decoded and validated at a time
 
 def round_answers(round_: Round, q: Questionnaire) -> Answers:
     """The released responses of a round (`releases`) as Answers in q's keys, older
-    questionnaire versions mapped through lineage."""
-    parts = list(released_chunks(round_, q))
-    return Answers.concat(parts) if parts else Answers.from_records([], q)
+    questionnaire versions mapped through lineage, in respondent order."""
+    return joined(list(released_chunks(round_, q)), q)
+
+
+def joined(parts: list[Answers], q: Questionnaire) -> Answers:
+    """Chunks of one round's answers as one, in respondent order (however they were read:
+    a scoring never depends on the order rows came in)."""
+    answers = Answers.concat(parts) if parts else Answers.from_records([], q)
+    return answers.in_respondent_order()
 
 
 def released_chunks(round_: Round, q: Questionnaire, size: int = CHUNK) -> Iterator[Answers]:
@@ -74,11 +81,34 @@ def response_chunks(round_id: int, released: frozenset[str], q: Questionnaire, *
             kept = [row for row in chunk if row[0] in released]
             if not kept:
                 continue
-            records = json.loads("[" + ",".join(row[3] for row in kept) + "]")
-            for record, (rid, role, team, _) in zip(records, kept, strict=True):
-                record.update(respondent=rid, role=role or "", team=team or "")
-            yield Answers.from_records(records, q, apply_lineage=lineage, first_line=line)
-            line += len(records)
+            yield _decoded(kept, q, lineage, line)
+            line += len(kept)
+
+
+def _decoded(rows: list[Any], q: Questionnaire, lineage: bool, line: int) -> Answers:
+    """(id, role, team, answers as JSON text) rows as Answers."""
+    records = json.loads("[" + ",".join(row[3] for row in rows) + "]")
+    for record, (rid, role, team, _) in zip(records, rows, strict=True):
+        record.update(respondent=rid, role=role or "", team=team or "")
+    return Answers.from_records(records, q, apply_lineage=lineage, first_line=line)
+
+
+ID_BATCH = 500  # ids per query: well under any database's limit of bound parameters
+
+
+def responses_by_id(round_id: int, ids: frozenset[str] | set[str], q: Questionnaire, *,
+                    lineage: bool) -> Iterator[Answers]:
+    """A few of a round's responses, read by id (those released since a scoring kept the
+    rest: `results.round_results`), `ID_BATCH` at a time."""
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), ID_BATCH):
+        rows = db.session.connection().execute(
+            sa.select(Response.id, Response.role, Response.team,
+                      sa.cast(Response.answers, sa.Text))
+            .where(Response.round_id == round_id,
+                   Response.id.in_(ordered[start:start + ID_BATCH]))).all()
+        if rows:
+            yield _decoded(list(rows), q, lineage, start + 1)
 
 
 def released_set(round_: Round) -> frozenset[str]:

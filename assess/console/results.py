@@ -23,7 +23,14 @@ from ..errors import BelowThreshold
 from ..models import Organisation, Round
 from ..private_files import private_dir, write_private
 from .releases import latest_release, pending
-from .reporting import earlier_rounds, round_answers
+from .reporting import (
+    earlier_rounds,
+    joined,
+    released_set,
+    response_chunks,
+    responses_by_id,
+    round_answers,
+)
 
 
 @dataclass(frozen=True)
@@ -106,14 +113,14 @@ class _Kept:
 def _score_round(round_: Round, q: Questionnaire) -> _Kept:
     from scoring import score, score_views
 
-    answers = round_answers(round_, q)
+    answers = released_answers(round_, q)
     k = round_.min_group_size
     if len(answers) < k:
         raise BelowThreshold(f"{round_.title}", len(answers), k)
     previous: list[tuple[str, Result]] = []
     last: Answers | None = None
     for earlier in earlier_rounds(round_):
-        old = round_answers(earlier, q)
+        old = released_answers(earlier, q)
         if len(old) >= earlier.min_group_size:
             previous.append((earlier.title,
                              score(old, q, min_group_size=earlier.min_group_size)))
@@ -122,6 +129,41 @@ def _score_round(round_: Round, q: Questionnaire) -> _Kept:
                         min_group_size=k)
     return _Kept(views["role"], views["team"], tuple(previous), answers.texts,
                  _fieldwork(round_))
+
+
+def released_answers(round_: Round, q: Questionnaire) -> Answers:
+    """`reporting.round_answers`, reading only what was released since the last scoring:
+    the answers it read are kept beside the results (in respondent order, so nothing
+    kept tells in which order they arrived), with the ids they are. A release only adds
+    responses; when the kept ids are not all released any more (a restored database),
+    everything is read again."""
+    lineage = round_.questionnaire.version != q.version
+    released = released_set(round_)
+    key = hashlib.sha256(json.dumps([code_version(), q.ref, q.content_hash, lineage])
+                         .encode()).hexdigest()[:16]
+    path = _kept_folder() / f"{round_.public_id}-{key}.answers"
+    kept = _read_kept_answers(path)
+    if kept is not None and kept[0] <= released:
+        ids, answers = kept
+        if ids == released:
+            return answers
+        parts = [answers, *responses_by_id(round_.id, released - ids, q, lineage=lineage)]
+    else:
+        parts = list(response_chunks(round_.id, released, q, lineage=lineage))
+    answers = joined(parts, q)
+    for old in path.parent.glob(f"{round_.public_id}-*.answers"):
+        old.unlink(missing_ok=True)
+    if released:
+        write_private(path, pickle.dumps((released, answers), protocol=pickle.HIGHEST_PROTOCOL))
+    return answers
+
+
+def _read_kept_answers(path: Path) -> tuple[frozenset[str], Answers] | None:
+    kept = _unpickled(path)
+    if (isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[0], frozenset)
+            and isinstance(kept[1], Answers)):
+        return kept
+    return None
 
 
 def results_key(round_: Round) -> str:
@@ -164,16 +206,21 @@ def forget_kept() -> None:
 
 
 def _read_kept(path: Path) -> _Kept | None:
-    """The kept results, or None (none kept, or a file this version cannot read). The
-    files are the app's own, in its private instance folder (0600 in 0700)."""
+    kept = _unpickled(path)
+    return kept if isinstance(kept, _Kept) else None
+
+
+def _unpickled(path: Path) -> Any:
+    """A kept file's content, or None (none kept, or a file this version cannot read).
+    The files are the app's own, in its private instance folder (0600 in 0700)."""
     try:
-        kept = pickle.loads(path.read_bytes())
+        return pickle.loads(path.read_bytes())
     except FileNotFoundError:
         return None
-    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError,
+            ValueError):
         path.unlink(missing_ok=True)
         return None
-    return kept if isinstance(kept, _Kept) else None
 
 
 @dataclass(frozen=True)

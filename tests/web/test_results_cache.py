@@ -69,3 +69,71 @@ def test_the_key_follows_the_code_and_k(app, make_round, complete, monkeypatch):
         monkeypatch.undo()
         round_.min_group_size = 4
         assert results_module.results_key(round_) != key
+
+
+def test_a_new_release_reads_only_the_answers_it_adds(app, make_round, complete,
+                                                      monkeypatch):
+    """The answers a scoring read are kept with their ids; the next release reads only
+    its own responses, and the answers equal a full read, row for row."""
+    import pandas as pd
+
+    from assess.console import reporting
+    from assess.console import results as results_module
+    from assess.extensions import db
+
+    r = make_round()
+    for _ in range(3):
+        complete(f"/s/{r.link}")
+    with app.app_context():
+        results_module.round_results(db.session.get(Round, r.id))
+        [kept] = sorted((Path(app.instance_path) / "results-cache").glob("*.answers"))
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    for _ in range(3):
+        complete(f"/s/{r.link}")
+    read_by_id: list[int] = []
+    by_id = reporting.responses_by_id
+
+    def counted(*args, **kwargs):
+        for part in by_id(*args, **kwargs):
+            read_by_id.append(len(part))
+            yield part
+
+    def no_full_read(*args, **kwargs):
+        raise AssertionError("every response read again")
+
+    with app.app_context():
+        round_ = db.session.get(Round, r.id)
+        q = results_module.questionnaire_store.of(round_.questionnaire)
+        full = reporting.round_answers(round_, q)
+        monkeypatch.setattr(results_module, "responses_by_id", counted)
+        monkeypatch.setattr(results_module, "response_chunks", no_full_read)
+        again = results_module.released_answers(round_, q)
+        assert read_by_id == [3] and len(again) == 6
+        for name in ("values", "dont_know", "texts", "respondent", "role", "team"):
+            pd.testing.assert_frame_equal(pd.DataFrame(getattr(again, name)),
+                                          pd.DataFrame(getattr(full, name)))
+        assert list(again.respondent) == sorted(again.respondent)  # no arrival order kept
+        assert results_module.round_results(round_).result.respondents == 6
+
+
+def test_kept_answers_that_are_not_all_released_are_read_again(app, make_round, complete):
+    """A kept file naming ids the database has not released (a restored, older database)
+    is not trusted: everything is read again."""
+    import pickle
+
+    from assess.console import results as results_module
+    from assess.extensions import db
+
+    r = make_round()
+    for _ in range(3):
+        complete(f"/s/{r.link}")
+    with app.app_context():
+        round_ = db.session.get(Round, r.id)
+        q = results_module.questionnaire_store.of(round_.questionnaire)
+        answers = results_module.released_answers(round_, q)
+        [path] = sorted((Path(app.instance_path) / "results-cache").glob("*.answers"))
+        ids, kept = pickle.loads(path.read_bytes())
+        path.write_bytes(pickle.dumps((ids | {"not-released"}, kept)))
+        again = results_module.released_answers(round_, q)
+        assert list(again.respondent) == list(answers.respondent)
+        assert pickle.loads(path.read_bytes())[0] == ids
