@@ -10,6 +10,8 @@ its own, as an operator would meet it:
   (Flask test client: scoring by role and by team, the page rendered), nothing kept;
 - `results page again`: the same page with the release's scored results kept (the
   second view of a release, by anyone: `console.results.round_results`);
+- `results, next release`: the page after 10 more responses made a release, the
+  previous one's results and answers kept (only the new responses are read);
 - `report (console)`: GET .../report.pdf with nothing kept (scoring + PDF);
 - `report after page`: the PDF of a release whose results page was seen (PDF only);
 - `csv (console)`: GET .../answers.csv, the streamed body read to the end;
@@ -130,13 +132,15 @@ def one(folder: Path, public_id: str, operation: str) -> dict[str, float]:
     signed = client.post("/login", data={"email": EMAIL, "password": PASSWORD,
                                          "csrf_token": CSRF.search(page)[1]})
     assert signed.status_code == 302, signed.status_code
-    kept = operation.endswith("-kept")  # the round's scored results kept already
+    kept = operation.endswith(("-kept", "-next"))  # the round's scored results kept
     shutil.rmtree(folder / "results-cache", ignore_errors=True)
     if kept:
         assert client.get(f"/console/rounds/{public_id}/results").status_code == 200
+    if operation.endswith("-next"):
+        next_release(app, public_id, 10)
     shutil.rmtree(folder / "report-cache", ignore_errors=True)
     url = {"results": "results", "report": "report.pdf",
-           "csv": "answers.csv"}[operation.removesuffix("-kept")]
+           "csv": "answers.csv"}[operation.removesuffix("-kept").removesuffix("-next")]
     before = peak_mb()
     start, cpu = time.perf_counter(), time.process_time()
     response = client.get(f"/console/rounds/{public_id}/{url}", buffered=False)
@@ -145,6 +149,27 @@ def one(folder: Path, public_id: str, operation: str) -> dict[str, float]:
     wall, cpu = time.perf_counter() - start, time.process_time() - cpu
     assert response.status_code == 200, response.status_code
     return {"wall": wall, "cpu": cpu, "before": before, "peak": peak_mb(), "bytes": size}
+
+
+def next_release(app, public_id: str, n: int) -> None:
+    """n more responses (copies of the first n, new ids) and the release they make."""
+    import sqlalchemy as sa
+
+    from assess.console import releases
+    from assess.extensions import db
+    from assess.models import Response, Round
+
+    with app.test_request_context(method="POST"):
+        round_ = db.session.scalar(sa.select(Round).filter_by(public_id=public_id))
+        rows = db.session.execute(sa.select(Response.role, Response.team, Response.answers,
+                                            Response.submitted_on)
+                                  .where(Response.round_id == round_.id).limit(n)).all()
+        db.session.add_all(Response(id=str(uuid.uuid4()), round_id=round_.id, role=role,
+                                    team=team, answers=answers, submitted_on=day)
+                           for role, team, answers, day in rows)
+        db.session.flush()
+        releases.after_new_responses(round_.id)
+        db.session.commit()
 
 
 def in_child(*args: str) -> dict:
@@ -210,12 +235,13 @@ def main() -> None:
             print(f"{n} responses seeded in {time.perf_counter() - start:.1f} s")
             for operation, label in (("results", "results page"),
                                      ("results-kept", "results page again"),
+                                     ("results-next", "results, next release"),
                                      ("report", "report (console)"),
                                      ("report-kept", "report after page"),
                                      ("csv", "csv (console)")):
                 r = in_child("--one", operation, "--folder", str(folder), "--public-id",
                              info["public_id"])
-                print(f"  {n:>6} {label:18} {r['wall']:6.2f} s wall, {r['cpu']:6.2f} s CPU; "
+                print(f"  {n:>6} {label:21} {r['wall']:6.2f} s wall, {r['cpu']:6.2f} s CPU; "
                       f"peak RSS {r['before']:5.0f} MB before -> {r['peak']:5.0f} MB "
                       f"(+{r['peak'] - r['before']:.0f}); {r['bytes'] / 2**20:.1f} MB out")
             out = folder / "answers.csv"
