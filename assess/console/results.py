@@ -183,13 +183,15 @@ def results_key(round_: Round) -> str:
 
 @functools.cache
 def code_version() -> str:
-    """A hash of the scoring code and the questionnaires it reads: results kept, or PDFs
-    rendered, by other code are never served."""
+    """A hash of the code that reads, scores and shows answers (this app's, the scoring
+    engine's, the questionnaire loader's): results kept, or PDFs rendered, by other code
+    are never served."""
+    import assess
     import questionnaires
     import scoring
 
     digest = hashlib.sha256()
-    for package in (scoring, questionnaires):
+    for package in (assess, scoring, questionnaires):
         folder = Path(package.__file__).parent
         for path in sorted(folder.rglob("*.py")):
             digest.update(path.relative_to(folder).as_posix().encode() + path.read_bytes())
