@@ -41,6 +41,10 @@ class AnswersError(ValueError):
         self.column = column
 
 
+# The parts of `Answers` with one row per respondent, in field order.
+ROW_PARTS = ("values", "dont_know", "texts", "respondent", "role", "team", "duration")
+
+
 @dataclass(frozen=True, eq=False)
 class Answers:
     """Validated answers for one questionnaire, one row per respondent.
@@ -66,13 +70,7 @@ class Answers:
     def take(self, mask: np.ndarray | pd.Series) -> Answers:
         """The subset of respondents where mask is true (reindexed from 0)."""
         rows = np.asarray(mask, dtype=bool)
-
-        def sub(obj: Any) -> Any:
-            return obj[rows].reset_index(drop=True)
-
-        return Answers(self.questionnaire_key, self.questionnaire_version, sub(self.values),
-                       sub(self.dont_know), sub(self.texts), sub(self.respondent),
-                       sub(self.role), sub(self.team), sub(self.duration))
+        return self._rows(lambda obj: obj[rows].reset_index(drop=True))
 
     def in_respondent_order(self) -> Answers:
         """The same answers, rows ordered by respondent id (code point order): one order
@@ -80,13 +78,12 @@ class Answers:
         order = np.argsort(self.respondent.to_numpy(dtype=str), kind="stable")
         if (order == np.arange(len(order))).all():
             return self
+        return self._rows(lambda obj: obj.iloc[order].reset_index(drop=True))
 
-        def sub(obj: Any) -> Any:
-            return obj.iloc[order].reset_index(drop=True)
-
-        return Answers(self.questionnaire_key, self.questionnaire_version, sub(self.values),
-                       sub(self.dont_know), sub(self.texts), sub(self.respondent),
-                       sub(self.role), sub(self.team), sub(self.duration))
+    def _rows(self, pick: Any) -> Answers:
+        """The same questionnaire, `pick` applied to each per-respondent part."""
+        return Answers(self.questionnaire_key, self.questionnaire_version,
+                       *(pick(getattr(self, name)) for name in ROW_PARTS))
 
     @classmethod
     def from_records(cls, records: Iterable[Mapping[str, Any]], q: Questionnaire, *,
@@ -110,8 +107,7 @@ class Answers:
             return pd.concat([getattr(part, name) for part in parts], ignore_index=True)
 
         return Answers(first.questionnaire_key, first.questionnaire_version,
-                       *(joined(name) for name in ("values", "dont_know", "texts",
-                                                   "respondent", "role", "team", "duration")))
+                       *(joined(name) for name in ROW_PARTS))
 
     def to_records(self) -> list[dict[str, Any]]:
         """One dict per respondent in the stored form: whole numbers as int, "Don't know"

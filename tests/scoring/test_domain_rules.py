@@ -331,3 +331,17 @@ def test_row_blocks_change_no_number(monkeypatch):
     whole = score(answers, Q, by="team", min_group_size=3).to_dict()
     monkeypatch.setattr(scoring.core, "ROWS_AT_A_TIME", 7)  # 22 blocks, the last short
     assert score(answers, Q, by="team", min_group_size=3).to_dict() == whole
+
+
+def test_answers_row_parts_are_every_per_respondent_field():
+    """`take`, `concat` and `in_respondent_order` carry every per-respondent part."""
+    from dataclasses import fields
+
+    from scoring.answers import ROW_PARTS
+
+    assert ROW_PARTS == tuple(f.name for f in fields(Answers))[2:]
+    answers = parse_answers(pd.DataFrame({"respondent": ["b", "a"], "role": ["rep", "rep"],
+                                          "tm_target_clear": ["4", "2"]}), Q)
+    ordered = answers.in_respondent_order()
+    assert list(ordered.respondent) == ["a", "b"]
+    assert list(ordered.values["tm_target_clear"]) == [2.0, 4.0]
