@@ -2,7 +2,7 @@
 
 The state is everything the PDF shows: its results' state (`results.results_key`: the
 release of this round and of the earlier rounds in its trend, the CEO result set against
-it, the scoring code), the consultant's branding, the page size and the report's version.
+it, the code), the consultant's branding, the page size and the report's version.
 A second download of an unchanged round costs a file read.
 Files live in the instance folder, readable by the app's user only.
 """
@@ -27,7 +27,7 @@ def state(round_: Round, page_size: str = "A4") -> str:
     consultant = round_.organisation.consultant
     parts = {
         "version": VERSION, "page_size": page_size,
-        "results": results_key(round_),  # releases, trend, CEO result, scoring code
+        "results": results_key(round_),  # releases, trend, CEO result, the code
         "round": [round_.title, round_.organisation.name],
         "brand": [consultant.brand_name, consultant.brand_colour, consultant.brand_contact,
                   hashlib.sha256(consultant.brand_logo or b"").hexdigest(), consultant.name]

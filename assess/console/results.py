@@ -55,17 +55,16 @@ def _ceo(round_: Round) -> Result | None:
     return score(answers, cq)
 
 
-def _fieldwork(round_: Round) -> tuple[date, date] | None:
+def _fieldwork(round_: Round, answers: Answers) -> tuple[date, date] | None:
     """The first and last day the released answers arrived: read from each end of the
-    round's responses by day, up to the first released one (what is not released yet is
+    round's responses by day, up to the first of `answers` (what is not released yet is
     fewer than k responses), not the whole round."""
     import sqlalchemy as sa
 
     from ..extensions import db
     from ..models import Response
-    from .reporting import released_set
 
-    ids = released_set(round_)
+    ids = frozenset(answers.respondent)
     if not ids:
         return None
 
@@ -128,7 +127,7 @@ def _score_round(round_: Round, q: Questionnaire) -> _Kept:
     views = score_views(answers, q, by=("role", "team"), previous=last, ceo=_ceo(round_),
                         min_group_size=k)
     return _Kept(views["role"], views["team"], tuple(previous), answers.texts,
-                 _fieldwork(round_))
+                 _fieldwork(round_, answers))
 
 
 def released_answers(round_: Round, q: Questionnaire) -> Answers:
