@@ -23,6 +23,8 @@ exactly once: the log ties a draft to its response, never a draft to its invitat
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -152,14 +154,21 @@ _DRAFT = (
     .where(Draft.token_hash.in_([sa.bindparam("own"), sa.bindparam("invited")])))
 
 
+_DRAFT_LOCKED = _DRAFT.with_for_update(of=Draft)  # PostgreSQL: the draft's row, not the round's
+
+
 def draft_by_token(token: str) -> SurveyDraft | None:
     """The draft behind a resume or invitation link, if it exists and has not expired."""
     if not plausible(token):
         return None
-    own, invited = _draft_hashes(token)
     # read-only: no SQLite write lock, even within a POST (`database._on_begin`)
     with db.engine.connect().execution_options(read_only=True) as conn:
-        row = conn.execute(_DRAFT, {"own": own, "invited": invited}).first()
+        return _read_draft(conn, _DRAFT, token)
+
+
+def _read_draft(conn: sa.Connection, statement: sa.Select, token: str) -> SurveyDraft | None:
+    own, invited = _draft_hashes(token)
+    row = conn.execute(statement, {"own": own, "invited": invited}).first()
     if row is None or row.expires_on < today():
         return None
     return SurveyDraft(row.id, row.round_id, row.token_hash, row.role, row.team,
@@ -226,8 +235,6 @@ def purge_expired_drafts(*, commit: bool = True) -> int:
     return int(gone or 0)
 
 
-_STORED_ANSWERS = (sa.select(Draft.answers).where(Draft.id == sa.bindparam("draft_id"))
-                   .with_for_update())
 _SAVE_PAGE = sa.update(Draft).where(Draft.id == sa.bindparam("draft_id")).values(
     answers=sa.bindparam("new_answers", type_=Draft.answers.type),
     section=sa.bindparam("resume_at"), expires_on=sa.bindparam("new_expiry"))
@@ -240,19 +247,36 @@ def _expiry() -> date:
     return today() + timedelta(days=DRAFT_DAYS)
 
 
-def save_page(draft: SurveyDraft, question_keys: list[str], values: dict[str, Any],
-              resume_at: int) -> None:
-    """Replace this page's answers (a cleared answer is removed) and remember the page.
-    The stored answers are read again under the write lock, so two tabs saving different
-    pages keep both (DraftGone: the draft was sent or purged meanwhile)."""
-    with db.engine.begin() as conn:
-        stored = conn.execute(_STORED_ANSWERS, {"draft_id": draft.id}).first()
-        if stored is None:
-            raise DraftGone()
-        answers = {k: v for k, v in (stored.answers or {}).items() if k not in question_keys}
+class PageSave:
+    """An open draft read under the write lock, to be saved in the same transaction."""
+
+    def __init__(self, conn: sa.Connection, draft: SurveyDraft) -> None:
+        self._conn = conn
+        self.draft = draft
+
+    def save_page(self, question_keys: list[str], values: dict[str, Any],
+                  resume_at: int) -> None:
+        """Replace this page's answers (a cleared answer is removed) and remember the
+        page to resume at."""
+        answers = {k: v for k, v in self.draft.answers.items() if k not in question_keys}
         answers.update(values)
-        conn.execute(_SAVE_PAGE, {"draft_id": draft.id, "new_answers": answers,
-                                  "resume_at": resume_at, "new_expiry": _expiry()})
+        self._conn.execute(_SAVE_PAGE, {"draft_id": self.draft.id, "new_answers": answers,
+                                        "resume_at": resume_at, "new_expiry": _expiry()})
+
+
+@contextmanager
+def saving_page(token: str) -> Iterator[PageSave]:
+    """The open draft behind a link, read under the write lock (DraftGone, RoundNotOpen
+    otherwise), for one page to be saved: the block is one transaction, committed when it
+    ends and rolled back on an exception. Reading under the lock means that two tabs
+    saving different pages keep both, and that a page saved after its draft was sent
+    stores nothing. Read the request's body before: the lock waits for no client."""
+    with db.engine.begin() as conn:
+        draft = _read_draft(conn, _DRAFT_LOCKED, token) if plausible(token) else None
+        if draft is None:
+            raise DraftGone()
+        require_open(draft.round)
+        yield PageSave(conn, draft)
 
 
 def change_about(draft: SurveyDraft, role: str | None, team: str | None,

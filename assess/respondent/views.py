@@ -105,7 +105,10 @@ class DraftContext:
 
 
 def _draft(token: str) -> DraftContext:
-    draft = ops.open_draft(token)
+    return _context(token, ops.open_draft(token))
+
+
+def _context(token: str, draft: ops.SurveyDraft) -> DraftContext:
     q = ops.questionnaire_of(draft.round)
     return DraftContext(token, draft, draft.round, q, pages(q, draft.role))
 
@@ -121,21 +124,23 @@ def resume(token: str):
 
 @bp.route("/r/<token>/section/<int:number>", methods=["GET", "POST"])
 def section(token: str, number: int):
-    ctx = _draft(token)
-    if not 1 <= number <= len(ctx.pages):
-        abort(404)
-    page = ctx.pages[number - 1]
     from_review = request.args.get("from") == "review"
-    values, errors = dict(ctx.draft.answers or {}), {}
-    if request.method == "POST":
-        form = read_post()
-        step = navigate(form_text(form, "action") or "next", number, len(ctx.pages),
-                        from_review)
-        parsed, errors = parse_page(form, ctx.q, page.questions,
-                                    current_app.config["TEXT_ANSWER_MAX"])
-        if not errors:
-            ops.save_page(ctx.draft, [x.key for x in page.questions], parsed, step.resume_at)
-            return redirect(_destination(token, step.to, step.number))
+    if request.method == "GET":
+        ctx = _draft(token)
+        page = _page(ctx, number)
+        values, errors = dict(ctx.draft.answers), {}
+    else:
+        form = read_post()  # the whole body, before the write lock is taken
+        with ops.saving_page(token) as saving:  # one transaction: read, check, save
+            ctx = _context(token, saving.draft)
+            page = _page(ctx, number)
+            step = navigate(form_text(form, "action") or "next", number, len(ctx.pages),
+                            from_review)
+            parsed, errors = parse_page(form, ctx.q, page.questions,
+                                        current_app.config["TEXT_ANSWER_MAX"])
+            if not errors:
+                saving.save_page([x.key for x in page.questions], parsed, step.resume_at)
+                return redirect(_destination(token, step.to, step.number))
         values = form.to_dict()
     return render_template("respondent/section.html", ctx=ctx, page=page,
                            items=question_views(ctx.q, page.questions, values, errors),
@@ -144,6 +149,12 @@ def section(token: str, number: int):
                            action=url_for(".section", token=token, number=number,
                                           **({"from": "review"} if from_review else {}))
                            ), (400 if errors else 200)
+
+
+def _page(ctx: DraftContext, number: int) -> Page:
+    if not 1 <= number <= len(ctx.pages):
+        abort(404)
+    return ctx.pages[number - 1]
 
 
 def _destination(token: str, to: str, number: int) -> str:
@@ -161,11 +172,13 @@ def saved(token: str):
 
 @bp.route("/r/<token>/review", methods=["GET", "POST"])
 def review(token: str):
-    if request.method == "POST" and ops.draft_by_token(token) is None:
-        return redirect(url_for(".thanks"))  # the second of two submits: already stored
-    ctx = _draft(token)
     if request.method == "GET":
-        return _review_page(ctx)
+        return _review_page(_draft(token))
+    draft = ops.draft_by_token(token)
+    if draft is None:
+        return redirect(url_for(".thanks"))  # the second of two submits: already stored
+    ops.require_open(draft.round)
+    ctx = _context(token, draft)
     form = read_post()
     sections = review_sections(ctx.q, ctx.draft.role, ctx.draft.answers or {})
     refusal = ops.send_refusal(sum(s.missing_required for s in sections),

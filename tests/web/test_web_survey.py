@@ -699,17 +699,28 @@ def test_starting_one_invitation_twice_makes_one_draft(app, make_round, invite, 
 
 
 def test_two_tabs_saving_different_pages_keep_both(app, client, make_round, start, rows):
-    """Each save reads the stored answers again under the write lock: a page saved from a
-    tab opened before another page was saved does not put the old answers back."""
+    """A page is saved over the answers stored at that moment, read under the write lock:
+    a save that waits for another tab's save keeps that tab's page too."""
+    import threading
+
     from assess.respondent import operations as ops
 
     r = make_round()
     token = start(f"/s/{r.link}")
-    with app.test_request_context(method="POST"):
-        first_tab = ops.draft_by_token(token)  # read before either page is saved
-    client.post(f"/r/{token}/section/2", data={"be_mission": "2", "action": "next"})
-    with app.test_request_context(method="POST"):
-        ops.save_page(first_tab, ["tm_customers", "tm_why_us"], {"tm_customers": 4}, 1)
+    saved_second: list[int] = []
+
+    def second_tab() -> None:  # waits for the lock the first tab holds
+        saved_second.append(client.post(f"/r/{token}/section/2",
+                                        data={"be_mission": "2", "action": "next"}).status_code)
+
+    other = threading.Thread(target=second_tab)
+    with app.test_request_context(method="POST"), ops.saving_page(token) as first_tab:
+        other.start()
+        other.join(timeout=0.5)
+        assert other.is_alive()  # the second tab's save waits for the first tab's
+        first_tab.save_page(["tm_customers", "tm_why_us"], {"tm_customers": 4}, 1)
+    other.join(timeout=10)
+    assert saved_second == [302]
     [draft] = rows(Draft)
     assert draft.answers == {"be_mission": 2, "tm_customers": 4}
 
