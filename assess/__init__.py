@@ -207,6 +207,8 @@ def _dev_secret(folder: Path) -> str:
 
 
 def register_extensions(app: Flask) -> None:
+    from flask_login import current_user
+
     from .database import install_engine_hooks
     from .extensions import csrf, db, limiter, login
 
@@ -214,7 +216,10 @@ def register_extensions(app: Flask) -> None:
     install_engine_hooks(app)
     csrf.init_app(app)
     limiter.init_app(app)
-    login.init_app(app)
+    # Templates get `current_user` as Flask-Login's proxy: the account is loaded only by
+    # a page that shows it, not by every survey page (Flask-Login's own processor loads it).
+    login.init_app(app, add_context_processor=False)
+    app.context_processor(lambda: {"current_user": current_user})
     login.login_view = "auth.login"
     login.login_message = "Please sign in to see the console."
 
@@ -285,20 +290,25 @@ NO_STORE_BLUEPRINTS = frozenset({"auth", "respondent", "quick", "console"})
 def register_headers(app: Flask) -> None:
     from flask import request
 
+    # Tokens live in URLs: never leak them to another site, never frame the pages.
+    always = {
+        "Referrer-Policy": "no-referrer",
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        "Content-Security-Policy": (
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+            "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+    }
+
     @app.after_request
     def _headers(response: Any) -> Any:
+        added = dict(always)
         if request.blueprint in NO_STORE_BLUEPRINTS:
-            response.headers.setdefault("Cache-Control", "no-store")
+            added["Cache-Control"] = "no-store"
         if request.is_secure and app.config["HSTS"]:
-            response.headers.setdefault("Strict-Transport-Security", app.config["HSTS"])
-        # Tokens live in URLs: never leak them to another site, never frame the pages.
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-            "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+            added["Strict-Transport-Security"] = app.config["HSTS"]
+        present = {key.lower() for key in response.headers.keys()}  # a view's own stay
+        response.headers.extend({k: v for k, v in added.items() if k.lower() not in present})
         return response
 
 
