@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from flask import current_app
+from flask import current_app, request
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
+from flask_limiter.util import get_qualified_name, get_remote_address
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -51,3 +51,23 @@ def address_key() -> str:
 
 
 limiter = Limiter(key_func=address_key)
+
+
+@limiter.request_filter
+def no_limit_applies() -> bool:
+    """Whether no rate limit can apply to this request's page. Only some pages carry one
+    (sign-in, password resets, the survey's links), so every other page skips the
+    limiter's search for its limits (~65 µs a request). Decided once per page and app
+    by the limiter's own rules, so default, application and blueprint limits count."""
+    endpoint = request.endpoint
+    if not endpoint:
+        return False
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    known: dict[str, bool] = app.extensions.setdefault("assess.unlimited_endpoints", {})
+    if endpoint not in known:
+        view = app.view_functions.get(endpoint)
+        defaults, decorated = limiter.limit_manager.resolve_limits(
+            app, endpoint, request.blueprint, get_qualified_name(view) if view else "")
+        known[endpoint] = not (defaults or decorated or limiter.limit_manager.application_limits
+                               or app.config.get("RATELIMIT_META"))
+    return known[endpoint]

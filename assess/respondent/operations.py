@@ -58,8 +58,11 @@ INVITATION_SENT = "invitation-sent:"
 
 def round_by_link(token: str) -> Round:
     """The open round behind a shared link (UnknownLink, RoundNotOpen otherwise)."""
-    round_ = db.session.scalar(sa.select(Round).filter_by(link_token_hash=hash_token(token))) \
-        if plausible(token) else None
+    # the intro page shows the organisation and the questionnaire: read with the round
+    round_ = db.session.scalar(
+        sa.select(Round).filter_by(link_token_hash=hash_token(token))
+        .options(sa.orm.joinedload(Round.organisation), sa.orm.joinedload(Round.questionnaire))
+    ) if plausible(token) else None
     if round_ is None or not round_.accepts_link:
         raise UnknownLink()
     require_open(round_)

@@ -131,6 +131,21 @@ def test_entry_is_rate_limited(app_factory, make_round):
     assert "Too many attempts" in client.get(f"/s/{r.link}").get_data(as_text=True)
 
 
+def test_pages_without_a_limit_skip_the_limiter(app_factory, make_round, start):
+    """Survey pages carry no limit of their own and skip the limiter's work; the links
+    and sign-in keep theirs (the tests above and in test_web_auth count them)."""
+    from assess.extensions import no_limit_applies
+
+    app = app_factory(RATELIMIT_ENABLED=True)
+    token = start(f"/s/{make_round().link}")
+    for path, method, unlimited in [(f"/r/{token}/section/1", "GET", True),
+                                    (f"/r/{token}/review", "POST", True),
+                                    (f"/s/{token}", "GET", False), (f"/i/{token}", "GET", False),
+                                    ("/login", "POST", False), ("/no/such/page", "GET", False)]:
+        with app.test_request_context(path, method=method):
+            assert no_limit_applies() is unlimited, path
+
+
 def test_rate_limit_counts_each_client_behind_a_trusted_proxy(app_factory):
     app = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_ENTRY="2 per minute", PROXY_FIX=1)
     client = app.test_client()
