@@ -31,7 +31,7 @@ def import_csv(round_id: int, source: str | bytes) -> int:
     db.session.add_all(Response(round_id=round_.id, role=role or None, team=team or None,
                                 answers=record, complete=q.complete(role or None, record))
                        for record, role, team in rows)
-    after_new_responses(round_.id)
+    counts = after_new_responses(round_.id)
     db.session.commit()
-    shuffle_if_due(round_.id)
+    shuffle_if_due(round_.id, counts)
     return len(records)

@@ -14,6 +14,7 @@ order the shuffled storage of responses (`shuffling`) otherwise hides.
 from __future__ import annotations
 
 from contextlib import suppress
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -21,29 +22,53 @@ from ..extensions import db
 from ..models import Release, Response, Round
 
 
-def after_new_responses(round_id: int) -> None:
+@dataclass(frozen=True)
+class Tally:
+    """A round's counts as one transaction saw them."""
+
+    responses: int  # stored
+    shuffled: int  # held by the round's last rewrite (`shuffling`)
+    k: int
+    release: int  # the latest release's number (0: none yet)
+    released: int  # how many responses it holds
+
+
+def _latest(column: sa.ColumnElement[int]) -> sa.ScalarSelect[int]:
+    return (sa.select(sa.func.coalesce(sa.func.max(column), 0))
+            .where(Release.round_id == Round.id).scalar_subquery())
+
+
+# Every submit asks: one statement, built once (it runs in the response's transaction).
+_TALLY = sa.select(
+    sa.select(sa.func.count()).select_from(Response).where(Response.round_id == Round.id)
+    .scalar_subquery(),
+    Round.responses_shuffled, Round.min_group_size, _latest(Release.number),
+    _latest(Release.size)).where(Round.id == sa.bindparam("round_id"))
+
+
+def tally(round_id: int) -> Tally:
+    return Tally(*db.session.execute(_TALLY, {"round_id": round_id}).one())
+
+
+def after_new_responses(round_id: int) -> Tally:
     """Called in the transaction that stored new responses: release them once at least k
-    arrived since the last release (the caller commits)."""
+    arrived since the last release (the caller commits). Returns the round's counts with
+    these responses, for the rewrite that may follow the commit (`shuffling`)."""
     db.session.flush()
-    k = db.session.scalar(sa.select(Round.min_group_size).where(Round.id == round_id))
-    count = db.session.scalar(sa.select(sa.func.count()).select_from(Response)
-                              .where(Response.round_id == round_id)) or 0
-    number, size = db.session.execute(
-        sa.select(sa.func.coalesce(sa.func.max(Release.number), 0),
-                  sa.func.coalesce(sa.func.max(Release.size), 0))
-        .where(Release.round_id == round_id)).one()
-    if k is None or count - size < k:
-        return
+    counts = tally(round_id)
+    if counts.responses - counts.released < counts.k:
+        return counts
     ids = list(db.session.scalars(sa.select(Response.id).where(Response.round_id == round_id)
                                   .order_by(Response.id)))
     # A concurrent submit may release the same number first: then this response waits for
     # the next release, and is stored all the same.
     with suppress(sa.exc.IntegrityError), db.session.begin_nested():
-        db.session.add(Release(round_id=round_id, number=number + 1, size=len(ids),
+        db.session.add(Release(round_id=round_id, number=counts.release + 1, size=len(ids),
                                response_ids=ids))
         db.session.flush()
         db.session.execute(sa.delete(Release).where(Release.round_id == round_id,
-                                                    Release.number <= number))
+                                                    Release.number <= counts.release))
+    return counts
 
 
 def latest_release(round_id: int) -> Release | None:

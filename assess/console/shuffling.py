@@ -49,6 +49,7 @@ from flask import current_app
 
 from ..extensions import db
 from ..models import Response, Round, SentMark
+from .releases import Tally, tally
 
 WINDOW = 10  # rewrite once a tenth of the round (and at least k responses) is new
 TABLES = (Response.__table__, SentMark.__table__)
@@ -59,25 +60,20 @@ def new_salt() -> str:
     return secrets.token_hex(16)
 
 
-def _state(round_id: int) -> tuple[int, int, int]:
-    """The round's response count, how many its last rewrite held, and its k."""
-    count = db.session.scalar(sa.select(sa.func.count()).select_from(Response)
-                              .where(Response.round_id == round_id)) or 0
-    shuffled, k = db.session.execute(sa.select(Round.responses_shuffled, Round.min_group_size)
-                                      .where(Round.id == round_id)).one()
-    return count, shuffled, k
-
-
 def is_due(count: int, shuffled: int, k: int) -> bool:
     """A rewrite is due once max(k, a tenth of the round) responses are new."""
     return count - shuffled >= max(k, shuffled // WINDOW, 1)
 
 
-def shuffle_if_due(round_id: int) -> bool:
-    """Called after new responses were committed: rewrite the round when due. A failed
-    rewrite changes nothing and is tried again after the next submit."""
-    if not is_due(*_state(round_id)):
+def shuffle_if_due(round_id: int, counts: Tally | None = None) -> bool:
+    """Called after new responses were committed, with the round's counts as their
+    transaction saw them (`releases.after_new_responses`; else they are read): rewrite the
+    round when due. A failed rewrite changes nothing and is tried again after the next
+    submit."""
+    if counts is None:
+        counts = tally(round_id)
         db.session.rollback()
+    if not is_due(counts.responses, counts.shuffled, counts.k):
         return False
     return _shuffle_quietly(round_id)
 
@@ -85,9 +81,9 @@ def shuffle_if_due(round_id: int) -> bool:
 def shuffle_now(round_id: int) -> bool:
     """Rewrite the round if any response arrived since its last rewrite (a round closed,
     extended or reopened)."""
-    count, shuffled, _k = _state(round_id)
-    if count == shuffled:
-        db.session.rollback()
+    counts = tally(round_id)
+    db.session.rollback()
+    if counts.responses == counts.shuffled:
         return False
     return _shuffle_quietly(round_id)
 

@@ -52,6 +52,8 @@ from ..tokens import derived_token, hash_token, new_token, plausible
 if TYPE_CHECKING:
     from questionnaires import Questionnaire
 
+    from ..console.releases import Tally
+
 INVITATION_DRAFT = "invitation-draft:"
 INVITATION_SENT = "invitation-sent:"
 
@@ -312,29 +314,29 @@ def send_refusal(missing_required: int, done: Completion, confirmed: bool) -> st
 
 def submit(draft_id: int, round_id: int, role: str | None, team: str | None,
            answers: dict[str, Any], *, complete: bool = True,
-           invitation_token: str | None = None) -> bool:
+           invitation_token: str | None = None) -> Tally | None:
     """Consume the draft and store the response (and an invitation's sent mark),
-    atomically. False: this draft, or this invitation, was already sent (a double click,
-    a second tab), so nothing more is stored."""
+    atomically; returns the round's counts with it. None: this draft, or this invitation,
+    was already sent (a double click, a second tab), so nothing more is stored."""
     from ..console.releases import after_new_responses
 
     consumed = db.session.execute(sa.delete(Draft).where(Draft.id == draft_id))
     if consumed.rowcount != 1:
         db.session.rollback()
-        return False
+        return None
     if invitation_token is not None:
         db.session.add(SentMark(token_hash=sent_mark(invitation_token), round_id=round_id))
     db.session.add(Response(round_id=round_id, role=role, team=team, answers=dict(answers),
                             complete=complete))
     try:
-        after_new_responses(round_id)
+        counts = after_new_responses(round_id)
         db.session.commit()
     except sa.exc.IntegrityError:  # the invitation's answers came in from another draft
         db.session.rollback()
         db.session.execute(sa.delete(Draft).where(Draft.id == draft_id))
         db.session.commit()
-        return False
-    return True
+        return None
+    return counts
 
 
 def submit_draft(draft: SurveyDraft, invitation_token: str | None = None) -> bool:
@@ -352,9 +354,9 @@ def submit_draft(draft: SurveyDraft, invitation_token: str | None = None) -> boo
     q = questionnaire_of(draft.round)
     asked = {x.key for page in pages(q, stored.role) for x in page.questions}
     answers = {k: v for k, v in (stored.answers or {}).items() if k in asked}
-    sent = submit(draft.id, draft.round_id, stored.role, stored.team, answers,
-                  complete=q.complete(stored.role, answers),
-                  invitation_token=invitation_token)
-    if sent:
-        shuffle_if_due(draft.round_id)
-    return sent
+    counts = submit(draft.id, draft.round_id, stored.role, stored.team, answers,
+                    complete=q.complete(stored.role, answers),
+                    invitation_token=invitation_token)
+    if counts is not None:
+        shuffle_if_due(draft.round_id, counts)
+    return counts is not None
