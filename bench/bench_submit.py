@@ -496,6 +496,8 @@ def main() -> int:
                         help="per phase: no new response is started after this")
     parser.add_argument("--phases", type=int, default=4,
                         help="app and ceiling runs alternate this many times each")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="sync workers of each server (production: 2 x cores + 1)")
     parser.add_argument("--profile", action="store_true",
                         help="afterwards, cProfile whole responses in-process")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
@@ -523,14 +525,15 @@ def main() -> int:
         ceiling_db = folder / "ceiling.sqlite"
         create_ceiling_db(ceiling_db)
         cenv = env | {"BENCH_CEILING_DB": str(ceiling_db)}
-        print(f"app: gunicorn -w 2 wsgi:app on {HOST}:{port}, {args.responses} responses; "
-              f"ceiling: gunicorn -w 2 'bench_submit:ceiling_app()' on {HOST}:{cport}, "
+        print(f"app: gunicorn -w {args.workers} wsgi:app on {HOST}:{port}, "
+              f"{args.responses} responses; ceiling: gunicorn -w {args.workers} "
+              f"'bench_submit:ceiling_app()' on {HOST}:{cport}, "
               f"{args.ceiling_posts} inserts; {args.clients} clients; in {args.phases} "
               f"alternating phases each", flush=True)
-        proc = start_gunicorn("wsgi:app", port, env, REPO, folder / "app.log")
+        proc = start_gunicorn("wsgi:app", port, env, REPO, folder / "app.log", args.workers)
         procs.append(proc)
         cproc = start_gunicorn("bench_submit:ceiling_app()", cport, cenv, REPO / "bench",
-                               folder / "ceiling.log")
+                               folder / "ceiling.log", args.workers)
         procs.append(cproc)
         app_run, ceiling = Run("app", "responses"), Run("ceiling", "inserts")
         # The two runs alternate, so that a machine whose speed drifts (a shared host)

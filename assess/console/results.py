@@ -29,7 +29,6 @@ from .reporting import (
     released_set,
     response_chunks,
     responses_by_id,
-    round_answers,
 )
 
 
@@ -138,9 +137,11 @@ def released_answers(round_: Round, q: Questionnaire) -> Answers:
     everything is read again."""
     lineage = round_.questionnaire.version != q.version
     released = released_set(round_)
-    key = hashlib.sha256(json.dumps([code_version(), q.ref, q.content_hash, lineage])
-                         .encode()).hexdigest()[:16]
-    path = _kept_folder() / f"{round_.public_id}-{key}.answers"
+    # One file per round and questionnaire read on (a trend reads an earlier round on the
+    # later round's questionnaire); those of other code go.
+    code = code_version()
+    key = hashlib.sha256(json.dumps([q.ref, q.content_hash, lineage]).encode()).hexdigest()[:16]
+    path = _kept_folder() / f"{round_.public_id}-{code}-{key}.answers"
     kept = _read_kept_answers(path)
     if kept is not None and kept[0] <= released:
         ids, answers = kept
@@ -151,7 +152,8 @@ def released_answers(round_: Round, q: Questionnaire) -> Answers:
         parts = list(response_chunks(round_.id, released, q, lineage=lineage))
     answers = joined(parts, q)
     for old in path.parent.glob(f"{round_.public_id}-*.answers"):
-        old.unlink(missing_ok=True)
+        if not old.name.startswith(f"{round_.public_id}-{code}-"):
+            old.unlink(missing_ok=True)
     if released:
         write_private(path, pickle.dumps((released, answers), protocol=pickle.HIGHEST_PROTOCOL))
     return answers
@@ -241,13 +243,13 @@ def compare(before: Round, after: Round) -> Compared:
     if before.opens_at > after.opens_at:
         before, after = after, before
     q = questionnaire_store.of(after.questionnaire)
-    now, then = round_answers(after, q), round_answers(before, q)
+    now, then = released_answers(after, q), released_answers(before, q)
     for round_, answers in ((after, now), (before, then)):
         if len(answers) < round_.min_group_size:
             raise BelowThreshold(round_.title, len(answers), round_.min_group_size)
     result = score(now, q, previous=then, min_group_size=after.min_group_size)
     earlier_q = questionnaire_store.of(before.questionnaire)
-    earlier = score(round_answers(before, earlier_q), earlier_q,
+    earlier = score(released_answers(before, earlier_q), earlier_q,
                     min_group_size=before.min_group_size)
     # dimension keys are the same in every version (DESIGN.md), so they compare directly
     dims = tuple(dict.fromkeys(f.dimension for f in earlier.plan[:5]
@@ -269,7 +271,7 @@ def history(org: Organisation) -> list[tuple[Round, Result]]:
     for round_ in sorted(rounds, key=lambda r: r.opens_at):
         if round_.questionnaire.key != q.key:
             continue
-        answers = round_answers(round_, q)
+        answers = released_answers(round_, q)
         if len(answers) >= round_.min_group_size:
             out.append((round_, score(answers, q, min_group_size=round_.min_group_size)))
     return out

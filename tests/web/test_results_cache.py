@@ -137,3 +137,30 @@ def test_kept_answers_that_are_not_all_released_are_read_again(app, make_round, 
         again = results_module.released_answers(round_, q)
         assert list(again.respondent) == list(answers.respondent)
         assert pickle.loads(path.read_bytes())[0] == ids
+
+
+def test_compare_and_history_read_the_kept_answers(app, make_round, complete, monkeypatch):
+    """Comparing two rounds, and a client's history, read the answers kept by an earlier
+    view: no response is read from the database again, and the figures are the same."""
+    from assess.console import results as results_module
+    from assess.extensions import db
+
+    before, after = make_round(opens_in_days=-20), make_round(opens_in_days=-1)
+    for _ in range(3):
+        complete(f"/s/{before.link}")
+        complete(f"/s/{after.link}")
+    with app.app_context():
+        early, late = db.session.get(Round, before.id), db.session.get(Round, after.id)
+        early.organisation_id = late.organisation_id
+        db.session.commit()
+        compared = results_module.compare(early, late).result.to_dict()
+        history = [r.to_dict() for _, r in results_module.history(late.organisation)]
+        assert len(history) == 2
+
+        def no_reading(*_args, **_kwargs):
+            raise AssertionError("the answers were read from the database again")
+
+        monkeypatch.setattr(results_module, "response_chunks", no_reading)
+        assert results_module.compare(early, late).result.to_dict() == compared
+        assert [r.to_dict() for _, r in results_module.history(late.organisation)] == history
+        assert results_module.round_results(late).result.respondents == 3
