@@ -236,8 +236,9 @@ class Draft(db.Model):
     team: Mapped[str | None] = mapped_column(sa.String(80))
     answers: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     section: Mapped[int] = mapped_column(default=0)  # furthest page reached, 0-based
+    # indexed: every draft that starts deletes the expired ones (`purge_expired_drafts`)
     expires_on: Mapped[date] = mapped_column(
-        sa.Date, default=lambda: today() + timedelta(days=DRAFT_DAYS))
+        sa.Date, default=lambda: today() + timedelta(days=DRAFT_DAYS), index=True)
 
     round: Mapped[Round] = relationship()
 
