@@ -28,7 +28,10 @@ the database): only the entry limit is raised (ASSESS_RATELIMIT_ENTRY), since ev
 client here is 127.0.0.1. CSRF, sessions and the release step run as in production.
 
     .venv/bin/python bench/bench_submit.py [--responses 400] [--clients 16]
-        [--ceiling-posts 4000] [--phases 4] [--max-seconds 240] [--profile]
+        [--ceiling-posts 4000] [--phases 4] [--workers 2] [--max-seconds 240] [--profile]
+
+`bench_requests.py` counts the app's own work per request exactly (valgrind), for
+comparing two code bases on a machine whose speed drifts.
 """
 
 from __future__ import annotations
