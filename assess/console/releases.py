@@ -78,11 +78,8 @@ def latest_release(round_id: int) -> Release | None:
 
 def pending(round_id: int) -> int:
     """Responses stored but not yet in a release."""
-    count = db.session.scalar(sa.select(sa.func.count()).select_from(Response)
-                              .where(Response.round_id == round_id)) or 0
-    size = db.session.scalar(sa.select(sa.func.max(Release.size))
-                             .where(Release.round_id == round_id)) or 0
-    return count - size
+    counts = tally(round_id)
+    return counts.responses - counts.released
 
 
 def released_ids(round_: Round) -> list[str]:

@@ -165,13 +165,15 @@ _DRAFT_LOCKED = _DRAFT.with_for_update(of=Draft)  # PostgreSQL: the draft's row,
 def draft_by_token(token: str) -> SurveyDraft | None:
     """The draft behind a resume or invitation link, if it exists and has not expired."""
     if not plausible(token):
-        return None
+        return None  # no connection for a link that cannot be one
     # read-only: no SQLite write lock, even within a POST (`database._on_begin`)
     with db.engine.connect().execution_options(read_only=True) as conn:
         return _read_draft(conn, _DRAFT, token)
 
 
 def _read_draft(conn: sa.Connection, statement: sa.Select, token: str) -> SurveyDraft | None:
+    if not plausible(token):
+        return None
     own, invited = _draft_hashes(token)
     row = conn.execute(statement, {"own": own, "invited": invited}).first()
     if row is None or row.expires_on < today():
@@ -188,7 +190,10 @@ def is_invitation_draft(draft: SurveyDraft, token: str) -> bool:
 
 def open_draft(token: str) -> SurveyDraft:
     """The draft of an open round (DraftGone, RoundNotOpen otherwise)."""
-    draft = draft_by_token(token)
+    return _opened(draft_by_token(token))
+
+
+def _opened(draft: SurveyDraft | None) -> SurveyDraft:
     if draft is None:
         raise DraftGone()
     require_open(draft.round)
@@ -277,11 +282,7 @@ def saving_page(token: str) -> Iterator[PageSave]:
     saving different pages keep both, and that a page saved after its draft was sent
     stores nothing. Read the request's body before: the lock waits for no client."""
     with db.engine.begin() as conn:
-        draft = _read_draft(conn, _DRAFT_LOCKED, token) if plausible(token) else None
-        if draft is None:
-            raise DraftGone()
-        require_open(draft.round)
-        yield PageSave(conn, draft)
+        yield PageSave(conn, _opened(_read_draft(conn, _DRAFT_LOCKED, token)))
 
 
 def change_about(draft: SurveyDraft, role: str | None, team: str | None,
