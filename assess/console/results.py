@@ -9,7 +9,6 @@ import json
 import pickle
 import shutil
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +23,13 @@ from ..models import Organisation, Round
 from ..private_files import private_dir, write_private
 from .releases import latest_release, pending
 from .reporting import (
+    Fieldwork,
+    dated_chunks,
     earlier_rounds,
     joined,
     released_set,
-    response_chunks,
     responses_by_id,
+    spanned,
 )
 
 
@@ -40,7 +41,7 @@ class RoundResults:
     by_team: Result
     previous: tuple[tuple[str, Result], ...]  # earlier rounds, oldest first
     texts: Any  # the released free-text answers (Answers.texts), for `comments_view`
-    fieldwork: tuple[date, date] | None  # first and last day released answers arrived
+    fieldwork: Fieldwork  # first and last day released answers arrived
     pending: int  # answers stored but not yet released
 
 
@@ -52,29 +53,6 @@ def _ceo(round_: Round) -> Result | None:
     cq = questionnaire_store.of(round_.ceo_result.questionnaire)
     answers = Answers.from_records([{"role": "ceo", **round_.ceo_result.answers}], cq)
     return score(answers, cq)
-
-
-def _fieldwork(round_: Round, answers: Answers) -> tuple[date, date] | None:
-    """The first and last day the released answers arrived: read from each end of the
-    round's responses by day, up to the first of `answers` (what is not released yet is
-    fewer than k responses), not the whole round."""
-    import sqlalchemy as sa
-
-    from ..extensions import db
-    from ..models import Response
-
-    ids = frozenset(answers.respondent)
-    if not ids:
-        return None
-
-    def first(order: Any) -> date:
-        query = (sa.select(Response.id, Response.submitted_on)
-                 .where(Response.round_id == round_.id).order_by(order)
-                 .execution_options(yield_per=256))
-        with db.session.connection().execute(query) as rows:
-            return next(day for rid, day in rows if rid in ids)
-
-    return first(Response.submitted_on.asc()), first(Response.submitted_on.desc())
 
 
 def round_results(round_: Round) -> RoundResults:
@@ -105,13 +83,13 @@ class _Kept:
     by_team: Result
     previous: tuple[tuple[str, Result], ...]
     texts: Any
-    fieldwork: tuple[date, date] | None
+    fieldwork: Fieldwork
 
 
 def _score_round(round_: Round, q: Questionnaire) -> _Kept:
     from scoring import score, score_views
 
-    answers = released_answers(round_, q)
+    answers, fieldwork = _released(round_, q)
     k = round_.min_group_size
     if len(answers) < k:
         raise BelowThreshold(f"{round_.title}", len(answers), k)
@@ -125,8 +103,7 @@ def _score_round(round_: Round, q: Questionnaire) -> _Kept:
             last = old
     views = score_views(answers, q, by=("role", "team"), previous=last, ceo=_ceo(round_),
                         min_group_size=k)
-    return _Kept(views["role"], views["team"], tuple(previous), answers.texts,
-                 _fieldwork(round_, answers))
+    return _Kept(views["role"], views["team"], tuple(previous), answers.texts, fieldwork)
 
 
 def released_answers(round_: Round, q: Questionnaire) -> Answers:
@@ -135,6 +112,11 @@ def released_answers(round_: Round, q: Questionnaire) -> Answers:
     kept tells in which order they arrived), with the ids they are. A release only adds
     responses; when the kept ids are not all released any more (a restored database),
     everything is read again."""
+    return _released(round_, q)[0]
+
+
+def _released(round_: Round, q: Questionnaire) -> tuple[Answers, Fieldwork]:
+    """`released_answers`, and the first and last day they arrived (kept with them)."""
     lineage = round_.questionnaire.version != q.version
     released = released_set(round_)
     # One file per round and questionnaire read on (a trend reads an earlier round on the
@@ -144,24 +126,29 @@ def released_answers(round_: Round, q: Questionnaire) -> Answers:
     path = _kept_folder() / f"{round_.public_id}-{code}-{key}.answers"
     kept = _read_kept_answers(path)
     if kept is not None and kept[0] <= released:
-        ids, answers = kept
+        ids, answers, fieldwork = kept
         if ids == released:
-            return answers
-        parts = [answers, *responses_by_id(round_.id, released - ids, q, lineage=lineage)]
+            return answers, fieldwork
+        new = list(responses_by_id(round_.id, released - ids, q, lineage=lineage))
+        parts = [answers, *(part for part, _ in new)]
+        fieldwork = spanned(fieldwork, *(span for _, span in new))
     else:
-        parts = list(response_chunks(round_.id, released, q, lineage=lineage))
+        read = list(dated_chunks(round_.id, released, q, lineage=lineage))
+        parts = [part for part, _ in read]
+        fieldwork = spanned(*(span for _, span in read))
     answers = joined(parts, q)
     for old in path.parent.glob(f"{round_.public_id}-*.answers"):
         if not old.name.startswith(f"{round_.public_id}-{code}-"):
             old.unlink(missing_ok=True)
     if released:
-        write_private(path, pickle.dumps((released, answers), protocol=pickle.HIGHEST_PROTOCOL))
-    return answers
+        write_private(path, pickle.dumps((released, answers, fieldwork),
+                                         protocol=pickle.HIGHEST_PROTOCOL))
+    return answers, fieldwork
 
 
-def _read_kept_answers(path: Path) -> tuple[frozenset[str], Answers] | None:
+def _read_kept_answers(path: Path) -> tuple[frozenset[str], Answers, Fieldwork] | None:
     kept = _unpickled(path)
-    if (isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[0], frozenset)
+    if (isinstance(kept, tuple) and len(kept) == 3 and isinstance(kept[0], frozenset)
             and isinstance(kept[1], Answers)):
         return kept
     return None

@@ -94,9 +94,9 @@ def test_a_new_release_reads_only_the_answers_it_adds(app, make_round, complete,
     by_id = reporting.responses_by_id
 
     def counted(*args, **kwargs):
-        for part in by_id(*args, **kwargs):
+        for part, span in by_id(*args, **kwargs):
             read_by_id.append(len(part))
-            yield part
+            yield part, span
 
     def no_full_read(*args, **kwargs):
         raise AssertionError("every response read again")
@@ -106,7 +106,7 @@ def test_a_new_release_reads_only_the_answers_it_adds(app, make_round, complete,
         q = results_module.questionnaire_store.of(round_.questionnaire)
         full = reporting.round_answers(round_, q)
         monkeypatch.setattr(results_module, "responses_by_id", counted)
-        monkeypatch.setattr(results_module, "response_chunks", no_full_read)
+        monkeypatch.setattr(results_module, "dated_chunks", no_full_read)
         again = results_module.released_answers(round_, q)
         assert read_by_id == [3] and len(again) == 6
         for name in ("values", "dont_know", "texts", "respondent", "role", "team"):
@@ -132,8 +132,8 @@ def test_kept_answers_that_are_not_all_released_are_read_again(app, make_round, 
         q = results_module.questionnaire_store.of(round_.questionnaire)
         answers = results_module.released_answers(round_, q)
         [path] = sorted((Path(app.instance_path) / "results-cache").glob("*.answers"))
-        ids, kept = pickle.loads(path.read_bytes())
-        path.write_bytes(pickle.dumps((ids | {"not-released"}, kept)))
+        ids, kept, fieldwork = pickle.loads(path.read_bytes())
+        path.write_bytes(pickle.dumps((ids | {"not-released"}, kept, fieldwork)))
         again = results_module.released_answers(round_, q)
         assert list(again.respondent) == list(answers.respondent)
         assert pickle.loads(path.read_bytes())[0] == ids
@@ -160,7 +160,7 @@ def test_compare_and_history_read_the_kept_answers(app, make_round, complete, mo
         def no_reading(*_args, **_kwargs):
             raise AssertionError("the answers were read from the database again")
 
-        monkeypatch.setattr(results_module, "response_chunks", no_reading)
+        monkeypatch.setattr(results_module, "dated_chunks", no_reading)
         assert results_module.compare(early, late).result.to_dict() == compared
         assert [r.to_dict() for _, r in results_module.history(late.organisation)] == history
         assert results_module.round_results(late).result.respondents == 3
