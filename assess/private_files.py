@@ -9,7 +9,10 @@ must not read a copy of the answers.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 
 def private_dir(path: Path) -> Path:
@@ -30,9 +33,21 @@ def private_file(path: Path) -> Path:
 
 def write_private(path: Path, data: bytes) -> None:
     """Replace `path` by `data` at once (a temporary file renamed over it), 0600."""
+    with replacing(path) as handle:
+        handle.write(data)
+
+
+@contextmanager
+def replacing(path: Path) -> Iterator[BinaryIO]:
+    """A new file (0600) to write, which replaces `path` at once when the block ends (a
+    temporary file renamed over it); if the block fails, `path` stays as it was."""
     private_dir(path.parent)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    temporary.replace(path)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+        temporary.replace(path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

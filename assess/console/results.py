@@ -20,7 +20,7 @@ from scoring import Answers, Result
 from .. import questionnaire_store
 from ..errors import BelowThreshold
 from ..models import Organisation, Round
-from ..private_files import private_dir, write_private
+from ..private_files import private_dir, replacing
 from .releases import latest_release, pending
 from .reporting import (
     Fieldwork,
@@ -70,7 +70,8 @@ def round_results(round_: Round) -> RoundResults:
         kept = _score_round(round_, q)
         for old in path.parent.glob(f"{round_.public_id}-*.pickle"):
             old.unlink(missing_ok=True)  # an older state of the same round
-        write_private(path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+        with replacing(path) as handle:
+            pickle.dump(kept, handle, protocol=pickle.HIGHEST_PROTOCOL)
     return RoundResults(round_, q, kept.result, kept.by_team, kept.previous, kept.texts,
                         kept.fieldwork, pending(round_.id))
 
@@ -125,25 +126,35 @@ def _released(round_: Round, q: Questionnaire) -> tuple[Answers, Fieldwork]:
     key = hashlib.sha256(json.dumps([q.ref, q.content_hash, lineage]).encode()).hexdigest()[:16]
     path = _kept_folder() / f"{round_.public_id}-{code}-{key}.answers"
     kept = _read_kept_answers(path)
-    if kept is not None and kept[0] <= released:
-        ids, answers, fieldwork = kept
-        if ids == released:
-            return answers, fieldwork
-        new = list(responses_by_id(round_.id, released - ids, q, lineage=lineage))
-        parts = [answers, *(part for part, _ in new)]
-        fieldwork = spanned(fieldwork, *(span for _, span in new))
-    else:
-        read = list(dated_chunks(round_.id, released, q, lineage=lineage))
-        parts = [part for part, _ in read]
-        fieldwork = spanned(*(span for _, span in read))
+    if kept is not None and kept[0] == released:
+        return kept[1], kept[2]
+    parts, fieldwork = _read_since(round_, q, released, lineage, kept)
+    del kept  # held by `parts` only, so that memory holds one copy once they are joined
     answers = joined(parts, q)
+    del parts
     for old in path.parent.glob(f"{round_.public_id}-*.answers"):
         if not old.name.startswith(f"{round_.public_id}-{code}-"):
             old.unlink(missing_ok=True)
     if released:
-        write_private(path, pickle.dumps((released, answers, fieldwork),
-                                         protocol=pickle.HIGHEST_PROTOCOL))
+        with replacing(path) as handle:  # written as it is pickled: no copy in memory
+            pickle.dump((released, answers, fieldwork), handle,
+                        protocol=pickle.HIGHEST_PROTOCOL)
     return answers, fieldwork
+
+
+def _read_since(round_: Round, q: Questionnaire, released: frozenset[str], lineage: bool,
+                kept: tuple[frozenset[str], Answers, Fieldwork] | None
+                ) -> tuple[list[Answers], Fieldwork]:
+    """The released answers in parts: those kept, and what was released since; or all
+    of them read again when some kept ids are not released any more (a restored,
+    older database)."""
+    if kept is not None and kept[0] <= released:
+        ids, answers, fieldwork = kept
+        new = list(responses_by_id(round_.id, released - ids, q, lineage=lineage))
+        return ([answers, *(part for part, _ in new)],
+                spanned(fieldwork, *(span for _, span in new)))
+    read = list(dated_chunks(round_.id, released, q, lineage=lineage))
+    return [part for part, _ in read], spanned(*(span for _, span in read))
 
 
 def _read_kept_answers(path: Path) -> tuple[frozenset[str], Answers, Fieldwork] | None:
