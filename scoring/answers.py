@@ -162,10 +162,14 @@ def parse_answers(frame: pd.DataFrame, q: Questionnaire, *, apply_lineage: bool 
     n = len(frame)
 
     def text(name: str) -> pd.Series:
-        if name not in frame.columns:
-            return pd.Series([""] * n, dtype=object)
-        return pd.Series([cell.strip() if cell.__class__ is str else _stripped(cell)
-                          for cell in frame[name].tolist()], dtype=object)
+        """A text column stripped, "" for nothing."""
+        out = np.full(n, "", dtype=object)
+        if name in frame.columns:
+            cells = frame[name].to_numpy(dtype=object)
+            filled = ~pd.isna(cells)
+            out[filled] = [cell.strip() if cell.__class__ is str else str(cell).strip()
+                           for cell in cells[filled].tolist()]
+        return pd.Series(out, dtype=object)
 
     role = text("role")
     bad_role = role[(role != "") & ~role.isin(ROLES)]
@@ -233,18 +237,11 @@ def _record_frame(rows: list[Mapping[str, Any]]) -> pd.DataFrame:
     cell by cell (a bool among numbers is refused there). pandas' own inference of every
     column's type is skipped: it takes twice as long."""
     frame = pd.DataFrame(rows, dtype=object)
+    cells = frame.to_numpy()  # one block of objects: each column below is a view of it
     return pd.DataFrame({
-        name: column.to_numpy(dtype=float)
+        name: column.astype(float)
         if pd.api.types.infer_dtype(column, skipna=True) in _NUMBERS else column
-        for name, column in frame.items()})
-
-
-def _stripped(cell: Any) -> str:
-    """A text cell (role, team, free text) as read: stripped, "" for nothing."""
-    if isinstance(cell, str):
-        return cell.strip()
-    missing = cell is None or cell is pd.NA or (isinstance(cell, float) and math.isnan(cell))
-    return "" if missing else str(cell).strip()
+        for name, column in zip(frame.columns, cells.T, strict=True)}, copy=False)
 
 
 def one_line_label(value: str) -> str:
