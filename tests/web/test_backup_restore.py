@@ -230,3 +230,20 @@ def test_private_files_are_0600_in_0700_folders(tmp_path):
     assert stat.S_IMODE(target.parent.stat().st_mode) == 0o700
     write_private(target, b"data")
     assert target.read_bytes() == b"data" and stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_a_private_file_written_in_a_failed_block_leaves_the_old_one(tmp_path):
+    """`replacing` writes a new file beside the old and renames it over at the end: a
+    block that fails (a pickle that cannot be made) leaves the old file and no litter."""
+    from assess.private_files import replacing, write_private
+
+    target = tmp_path / "kept" / "file"
+    write_private(target, b"old")
+    with pytest.raises(RuntimeError), replacing(target) as handle:
+        handle.write(b"half of the new")
+        raise RuntimeError("the pickle failed")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in target.parent.iterdir()] == ["file"]
+    with replacing(target) as handle:
+        handle.write(b"new")
+    assert target.read_bytes() == b"new" and stat.S_IMODE(target.stat().st_mode) == 0o600

@@ -164,3 +164,58 @@ def test_compare_and_history_read_the_kept_answers(app, make_round, complete, mo
         assert results_module.compare(early, late).result.to_dict() == compared
         assert [r.to_dict() for _, r in results_module.history(late.organisation)] == history
         assert results_module.round_results(late).result.respondents == 3
+
+
+def test_the_next_release_moves_the_kept_fieldwork_dates(app, make_round, complete,
+                                                         monkeypatch):
+    """The first and last day are kept with the answers: the next release's responses
+    move them, read by id, without the round being read again."""
+    from datetime import date
+
+    import sqlalchemy as sa
+
+    from assess.console import results as results_module
+    from assess.extensions import db
+    from assess.models import Response
+
+    def set_days(days: list[date], ids: set[str]) -> set[str]:
+        with app.app_context():
+            new = [rid for rid in db.session.scalars(sa.select(Response.id)
+                                                     .order_by(Response.id)) if rid not in ids]
+            for rid, day in zip(new, days, strict=True):
+                db.session.execute(sa.update(Response).where(Response.id == rid)
+                                   .values(submitted_on=day))
+            db.session.commit()
+            return ids | set(new)
+
+    r = make_round()
+    for _ in range(3):
+        complete(f"/s/{r.link}")
+    first = set_days([date(2026, 3, 9), date(2026, 3, 2), date(2026, 3, 5)], set())
+    with app.app_context():
+        kept = results_module.round_results(db.session.get(Round, r.id))
+        assert kept.fieldwork == (date(2026, 3, 2), date(2026, 3, 9))
+    for _ in range(3):
+        complete(f"/s/{r.link}")  # the next release
+    set_days([date(2026, 3, 4), date(2026, 2, 20), date(2026, 3, 30)], first)
+
+    def no_full_read(*_args, **_kwargs):
+        raise AssertionError("every response read again")
+
+    monkeypatch.setattr(results_module, "dated_chunks", no_full_read)
+    with app.app_context():
+        later = results_module.round_results(db.session.get(Round, r.id))
+        assert later.result.respondents == 6
+        assert later.fieldwork == (date(2026, 2, 20), date(2026, 3, 30))
+
+
+def test_stored_json_that_orjson_refuses_is_still_read():
+    """Answers stored by older code may hold what the standard library writes and orjson
+    refuses (NaN, integers beyond 64 bits): they are read all the same."""
+    import math
+
+    from assess.console.reporting import _loads
+
+    assert _loads('{"a": 1, "b": "dk"}') == {"a": 1, "b": "dk"}
+    stored = _loads('{"a": NaN, "b": 123456789012345678901234567890}')
+    assert math.isnan(stored["a"]) and stored["b"] == 123456789012345678901234567890
