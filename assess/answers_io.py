@@ -3,7 +3,8 @@
 The scoring engine validates cells; this module turns bytes into a frame and reports
 file-level problems (encoding, empty file, ragged rows) the same way. Question columns
 are left to pandas' C parser, so a clean file of numbers is read once, without strings.
-Going out, `answers_rows` is the one table every export format writes, its text inert.
+Going out, one table (`_table`, its text inert) is what every export format writes: the
+XLSX as `answers_rows`, the CSV as cells it formats and quotes a column at a time.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import io
 import re
 import warnings
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 from questionnaires import Questionnaire
 from questionnaires.vocabulary import DONT_KNOW, META_COLUMNS
@@ -117,6 +120,57 @@ def inert(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
+@dataclass(frozen=True, eq=False)
+class _Scored:
+    """A scored question's column: the answers as numbers (NaN: skipped or "Don't
+    know") and where "Don't know" was chosen."""
+
+    numbers: Any  # np.ndarray of float
+    dont_know: Any  # np.ndarray of bool
+
+    def cells(self) -> list[Cell]:
+        import numpy as np
+
+        cells = self.numbers.astype(object)  # Python floats, set whole-column at once
+        cells[np.isnan(self.numbers)] = None
+        cells[self.dont_know] = DONT_KNOW
+        return cast(list[Cell], cells.tolist())
+
+    def written(self, distinct: Any, labels: Any) -> list[str]:
+        """The cells as the CSV writes them: `labels[i]` for `distinct[i]` (sorted), ""
+        for skipped, "dk" for "Don't know"."""
+        import numpy as np
+
+        skipped = np.isnan(self.numbers)
+        at = np.searchsorted(distinct, self.numbers)
+        at[skipped] = len(distinct)  # labels[-1] is ""
+        cells = labels[at]
+        cells[self.dont_know] = DONT_KNOW
+        return cast(list[str], cells.tolist())
+
+
+def _table(answers: Answers, q: Questionnaire) -> tuple[tuple[str, ...],
+                                                        list[list[str] | _Scored]]:
+    """The header and the columns of the answers table, question columns in
+    questionnaire order: text columns made inert, scored ones as numbers."""
+    names = ["respondent", "role", "team"]
+    columns: list[list[str] | _Scored] = [
+        [inert(text) for text in answers.respondent.tolist()],
+        [inert(text) for text in answers.role.tolist()],
+        [inert(text) for text in answers.team.tolist()],
+    ]
+    for question in q.questions:
+        if question.key in answers.values.columns:
+            columns.append(_Scored(answers.values[question.key].to_numpy(dtype=float),
+                                   answers.dont_know[question.key].to_numpy(dtype=bool)))
+        elif question.key in answers.texts.columns:
+            columns.append([inert(text) for text in answers.texts[question.key].tolist()])
+        else:
+            continue
+        names.append(question.key)
+    return tuple(inert(name) for name in names), columns
+
+
 def answers_columns(answers: Answers, q: Questionnaire
                     ) -> tuple[tuple[str, ...], list[list[Cell]]]:
     """The header and the columns of the answers table, question columns in
@@ -125,27 +179,9 @@ def answers_columns(answers: Answers, q: Questionnaire
     Every text cell passes through `inert`; scored answers stay floats (a negative number
     is not text), "Don't know" is "dk", skipped is None.
     """
-    import numpy as np
-
-    names = ["respondent", "role", "team"]
-    columns: list[list[Cell]] = [
-        [inert(text) for text in answers.respondent.tolist()],
-        [inert(text) for text in answers.role.tolist()],
-        [inert(text) for text in answers.team.tolist()],
-    ]
-    for question in q.questions:
-        if question.key in answers.values.columns:
-            numbers = answers.values[question.key].to_numpy(dtype=float)
-            cells = numbers.astype(object)  # Python floats, set whole-column at once
-            cells[np.isnan(numbers)] = None
-            cells[answers.dont_know[question.key].to_numpy(dtype=bool)] = DONT_KNOW
-            columns.append(cells.tolist())
-        elif question.key in answers.texts.columns:
-            columns.append([inert(text) for text in answers.texts[question.key].tolist()])
-        else:
-            continue
-        names.append(question.key)
-    return tuple(inert(name) for name in names), columns
+    names, columns = _table(answers, q)
+    return names, [column.cells() if isinstance(column, _Scored) else list(column)
+                   for column in columns]
 
 
 def answers_rows(answers: Answers, q: Questionnaire, *, header: bool = True
@@ -170,27 +206,46 @@ def write_answers_csv(answers: Answers, q: Questionnaire) -> str:
 def csv_chunks(chunks: Iterable[Answers], q: Questionnaire) -> Iterator[str]:
     """The same file in pieces, one per chunk of answers (the header with the first), so
     an export of any size streams in the memory of one chunk."""
-    import pandas as pd
+    import numpy as np
 
     header = True
     for answers in chunks:
-        # Answers take few distinct values: format each once, then look cells up (a
-        # text cell is never a key, so it passes through as it is).
-        distinct = pd.unique(answers.values.to_numpy().ravel())
-        as_text: dict[Cell, str] = {None: ""}
-        as_text.update((value, _format_number(value)) for value in distinct.tolist()
-                       if value == value)
-        names, columns = answers_columns(answers, q)
-        buffer = io.StringIO()
-        # CRLF rows (RFC 4180): then a cell holding a lone carriage return is quoted, and
-        # "ok\r=1+1" cannot start a new row whose first cell is a formula.
-        writer = csv.writer(buffer, lineterminator="\r\n")
+        # Answers take few distinct values: each is formatted once, and a column's cells
+        # are looked up by position among them (text cells are only quoted if need be).
+        values = answers.values.to_numpy(dtype=float)
+        distinct = np.unique(values[~np.isnan(values)])
+        labels = np.array([*map(_format_number, distinct.tolist()), ""], dtype=object)
+        names, columns = _table(answers, q)
+        text = csv_rows([column.written(distinct, labels) if isinstance(column, _Scored)
+                         else _csv_column(column) for column in columns])
         if header:
-            writer.writerow(names)
-        writer.writerows(zip(*(map(as_text.get, column, column) for column in columns),
-                             strict=True))
+            text = ",".join(_csv_column(list(names))) + ROW_END + text
         header = False
-        yield buffer.getvalue()
+        yield text
+
+
+# A cell csv.writer would quote (QUOTE_MINIMAL, the file's quoting since the first
+# export): one holding the delimiter, the quote or a line break.
+_NEEDS_QUOTES = re.compile(r'[",\r\n]')
+ROW_END = "\r\n"  # RFC 4180: then a cell holding a lone carriage return is quoted, and
+# "ok\r=1+1" cannot start a new row whose first cell is a formula.
+
+
+def _csv_column(cells: list[str]) -> list[str]:
+    """A column's cells as csv.writer writes them: quoted (inner quotes doubled) where
+    needed. One scan of the whole column first: most columns need nothing."""
+    if _NEEDS_QUOTES.search("\x00".join(cells)) is None:
+        return cells
+    return ['"' + cell.replace('"', '""') + '"' if _NEEDS_QUOTES.search(cell) else cell
+            for cell in cells]
+
+
+def csv_rows(columns: list[list[str]]) -> str:
+    """Columns of written cells (`_csv_column`) as CSV rows, each ended by CRLF. Rows of
+    two cells or more: csv.writer writes a lone empty cell as "" (never the case here)."""
+    if not columns or not columns[0]:
+        return ""
+    return ROW_END.join(map(",".join, zip(*columns, strict=True))) + ROW_END
 
 
 __all__ = ["META_COLUMNS", "Cell", "answers_columns", "answers_rows", "csv_chunks", "inert",

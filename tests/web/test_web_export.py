@@ -1,7 +1,7 @@
 """Exports are inert: no cell a respondent wrote can run as a formula (OWASP CSV injection).
 
-The CSV and the XLSX come from the same rows (`answers_io.answers_rows`), so both are
-checked against one round whose team names and free text start with every trigger.
+The CSV and the XLSX come from the same table (`answers_io`), so both are checked
+against one round whose team names and free text start with every trigger.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from assess.answers_io import FORMULA_TRIGGERS, answers_rows, inert, write_answers_csv
@@ -166,3 +168,37 @@ def test_negative_and_fractional_numbers_stay_numbers():
     assert [cell.value for cell in sheet[2]] == ["p0", "rep", "'+Team", -2, 2.5, "'-dash"]
     assert sheet["D2"].data_type == "n" and sheet["E3"].value == -0.5
     assert sheet["D4"].value is None  # skipped stays empty
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.text(alphabet=st.sampled_from('a1 ,"\r\n\t=é\u202e'), max_size=6),
+                         min_size=2, max_size=5), min_size=1, max_size=6))
+def test_csv_rows_are_what_csv_writer_writes(rows):
+    """The export joins its cells itself (a chunk at a time, quoting only the columns that
+    need it): byte for byte what csv.writer (QUOTE_MINIMAL, CRLF) writes for any cells."""
+    from assess.answers_io import _csv_column, csv_rows
+
+    width = min(len(row) for row in rows)
+    rows = [row[:width] for row in rows]
+    expected = io.StringIO()
+    csv.writer(expected, lineterminator="\r\n").writerows(rows)
+    columns = [_csv_column([row[j] for row in rows]) for j in range(width)]
+    assert csv_rows(columns) == expected.getvalue()
+
+
+def test_the_csv_writes_the_same_cells_as_the_rows_every_format_shares():
+    """The CSV formats its numbers by lookup (a chunk's distinct values formatted once):
+    the file is still the shared rows (`answers_rows`) written by csv.writer, "Don't
+    know", skipped, negative, fractional and tiny numbers included."""
+    q = load("web-team", 1, WEB_QUESTIONNAIRES)
+    answers = _answers(q, tm_customers=[-2.0, float("nan"), 3.0],
+                       so_gap=[2.5, 1e-05, float("nan")])
+    answers.dont_know.loc[1, "tm_customers"] = True
+    expected = io.StringIO()
+    csv.writer(expected, lineterminator="\r\n").writerows(
+        ["" if cell is None else cell if isinstance(cell, str)
+         else str(int(cell)) if cell.is_integer() else repr(cell) for cell in row]
+        for row in answers_rows(answers, q))
+    written = write_answers_csv(answers, q)
+    assert written == expected.getvalue()
+    assert written.split("\r\n")[2] == "p1,rep,'+Team,dk,1e-05,'\t=1+1"
