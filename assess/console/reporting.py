@@ -165,10 +165,15 @@ def response_labels(round_id: int, released: frozenset[str]) -> Iterator[tuple[s
     query = (sa.select(Response.id, Response.role, Response.team)
              .where(Response.round_id == round_id)
              .execution_options(stream_results=True, yield_per=CHUNK))
+    seen: dict[tuple[str | None, str | None], tuple[str, str]] = {}  # a round has few
     with db.session.connection().execute(query) as rows:
         for rid, role, team in rows:
             if rid in released:
-                yield (role or "").strip(), one_line_label(team or "")
+                label = seen.get((role, team))
+                if label is None:
+                    label = seen[role, team] = ((role or "").strip(),
+                                                one_line_label(team or ""))
+                yield label
 
 
 def earlier_rounds(round_: Round) -> list[Round]:
