@@ -72,14 +72,21 @@ def response_chunks(round_id: int, released: frozenset[str], q: Questionnaire, *
     """A round's responses whose ids are in `released`, in order, as Answers of `size`
     rows: an export streams them, holding one chunk of decoded answers at a time.
     `connection`: one of the caller's (a streamed download), else the session's."""
-    chunks = dated_chunks(round_id, released, q, lineage=lineage, size=size,
-                          connection=connection)
+    chunks = _chunks(round_id, released, q, lineage=lineage, size=size,
+                     connection=connection, dated=False)
     with closing(chunks):  # a cut download closes the query's cursor at once
         for answers, _ in chunks:
             yield answers
 
 
-# The first and last day a set of responses arrived (None: no response).
+def dated_chunks(round_id: int, released: frozenset[str], q: Questionnaire, *,
+                 lineage: bool, size: int = CHUNK) -> Iterator[tuple[Answers, Fieldwork]]:
+    """`response_chunks`, each chunk with the first and last day its responses arrived."""
+    return _chunks(round_id, released, q, lineage=lineage, size=size, connection=None,
+                   dated=True)
+
+
+# The first and last day a set of responses arrived (None: no response, or not read).
 Fieldwork = tuple[date, date] | None
 
 
@@ -91,18 +98,17 @@ def spanned(*spans: Fieldwork) -> Fieldwork:
     return min(first for first, _ in known), max(last for _, last in known)
 
 
-def _answers_query() -> sa.Select[Any]:
-    # Answers come as JSON text, decoded here row by row by orjson; Core rows, not ORM
-    # ones: nothing here is an entity.
-    return sa.select(Response.id, Response.role, Response.team,
-                     sa.cast(Response.answers, sa.Text), Response.submitted_on)
+# Answers come as JSON text, decoded here row by row by orjson; Core rows, not ORM ones:
+# nothing here is an entity.
+_ANSWERS = (Response.id, Response.role, Response.team, sa.cast(Response.answers, sa.Text))
+_DATED = (*_ANSWERS, Response.submitted_on)
 
 
-def dated_chunks(round_id: int, released: frozenset[str], q: Questionnaire, *,
-                 lineage: bool, size: int = CHUNK, connection: sa.Connection | None = None
-                 ) -> Iterator[tuple[Answers, Fieldwork]]:
-    """`response_chunks`, each chunk with the days its responses arrived."""
-    query = (_answers_query().where(Response.round_id == round_id).order_by(Response.id)
+def _chunks(round_id: int, released: frozenset[str], q: Questionnaire, *, lineage: bool,
+            size: int, connection: sa.Connection | None, dated: bool
+            ) -> Iterator[tuple[Answers, Fieldwork]]:
+    query = (sa.select(*(_DATED if dated else _ANSWERS))
+             .where(Response.round_id == round_id).order_by(Response.id)
              .execution_options(stream_results=True, yield_per=size))
     line = 1
     with (connection or db.session.connection()).execute(query) as rows:  # closed if
@@ -116,13 +122,14 @@ def dated_chunks(round_id: int, released: frozenset[str], q: Questionnaire, *,
 
 def _decoded(rows: list[Any], q: Questionnaire, lineage: bool, line: int
              ) -> tuple[Answers, Fieldwork]:
-    """(id, role, team, answers as JSON text, day) rows as Answers, and their days."""
+    """(id, role, team, answers as JSON text[, day]) rows as Answers, and the first and
+    last of their days (None when the rows have none)."""
     records = [_loads(row[3]) for row in rows]
-    for record, (rid, role, team, _, _) in zip(records, rows, strict=True):
-        record.update(respondent=rid, role=role or "", team=team or "")
-    days = [row[4] for row in rows]
+    for record, row in zip(records, rows, strict=True):
+        record.update(respondent=row[0], role=row[1] or "", team=row[2] or "")
+    days = [row[4] for row in rows] if len(rows[0]) > len(_ANSWERS) else None
     return (Answers.from_records(records, q, apply_lineage=lineage, first_line=line),
-            (min(days), max(days)))
+            (min(days), max(days)) if days else None)
 
 
 def _loads(text: str) -> Any:
@@ -145,8 +152,8 @@ def responses_by_id(round_id: int, ids: frozenset[str] | set[str], q: Questionna
     ordered = sorted(ids)
     for start in range(0, len(ordered), ID_BATCH):
         rows = db.session.connection().execute(
-            _answers_query().where(Response.round_id == round_id,
-                                   Response.id.in_(ordered[start:start + ID_BATCH]))).all()
+            sa.select(*_DATED).where(Response.round_id == round_id,
+                                     Response.id.in_(ordered[start:start + ID_BATCH]))).all()
         if rows:
             yield _decoded(list(rows), q, lineage, start + 1)
 
