@@ -173,8 +173,8 @@ def _table(answers: Answers, q: Questionnaire) -> tuple[tuple[str, ...],
 
 def answers_columns(answers: Answers, q: Questionnaire
                     ) -> tuple[tuple[str, ...], list[list[Cell]]]:
-    """The header and the columns of the answers table, question columns in
-    questionnaire order: the one source of the CSV and the XLSX export.
+    """The header and the columns of the answers table (`_table`, which the CSV writes
+    too), question columns in questionnaire order, as the XLSX writes them.
 
     Every text cell passes through `inert`; scored answers stay floats (a negative number
     is not text), "Don't know" is "dk", skipped is None.
