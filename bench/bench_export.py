@@ -119,8 +119,8 @@ def main() -> None:
             times, (answers, q) = timed(
                 lambda: exporting.releasable_answers(round_id), args.repeat)
             print(f"read: best {min(times):.3f} s, median {statistics.median(times):.3f} s, "
-                  f"best CPU {min(CPU_TIMES):.3f} s (round_answers + blanking, shared by "
-                  f"both formats)")
+                  f"best CPU {min(CPU_TIMES):.3f} s (releasable_answers: reading + "
+                  f"blanking, shared by both formats)")
             writers = {"csv": write_answers_csv, "xlsx": write_answers_xlsx}
             for fmt, target in (("csv", 1.0), ("xlsx", 3.0)):
                 def run(fmt=fmt):

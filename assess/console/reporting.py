@@ -47,23 +47,11 @@ def round_for(round_id: int, consultant_id: int | None = None) -> Round:
 CHUNK = 5000  # responses read, decoded and validated at a time
 
 
-def round_answers(round_: Round, q: Questionnaire) -> Answers:
-    """The released responses of a round (`releases`) as Answers in q's keys, older
-    questionnaire versions mapped through lineage, in respondent order."""
-    return joined(list(released_chunks(round_, q)), q)
-
-
 def joined(parts: list[Answers], q: Questionnaire) -> Answers:
     """Chunks of one round's answers as one, in respondent order (however they were read:
     a scoring never depends on the order rows came in)."""
     answers = Answers.concat(parts) if parts else Answers.from_records([], q)
     return answers.in_respondent_order()
-
-
-def released_chunks(round_: Round, q: Questionnaire, size: int = CHUNK) -> Iterator[Answers]:
-    """The same responses as `round_answers`, in order, `size` at a time."""
-    return response_chunks(round_.id, released_set(round_), q,
-                           lineage=round_.questionnaire.version != q.version, size=size)
 
 
 def response_chunks(round_id: int, released: frozenset[str], q: Questionnaire, *,

@@ -108,11 +108,12 @@ def _score_round(round_: Round, q: Questionnaire) -> _Kept:
 
 
 def released_answers(round_: Round, q: Questionnaire) -> Answers:
-    """`reporting.round_answers`, reading only what was released since the last scoring:
-    the answers it read are kept beside the results (in respondent order, so nothing
-    kept tells in which order they arrived), with the ids they are. A release only adds
-    responses; when the kept ids are not all released any more (a restored database),
-    everything is read again."""
+    """The released responses of a round (`releases`) as Answers in q's keys, older
+    questionnaire versions mapped through lineage, in respondent order. Only what was
+    released since the last scoring is read: the answers it read are kept beside the
+    results (in respondent order, so nothing kept tells in which order they arrived), with
+    the ids they are. A release only adds responses; when the kept ids are not all
+    released any more (a restored database), everything is read again."""
     return _released(round_, q)[0]
 
 
