@@ -172,8 +172,7 @@ def draft_by_token(token: str) -> SurveyDraft | None:
 
 
 def _read_draft(conn: sa.Connection, statement: sa.Select, token: str) -> SurveyDraft | None:
-    if not plausible(token):
-        return None
+    """The draft behind a plausible link (the callers check before they connect)."""
     own, invited = _draft_hashes(token)
     row = conn.execute(statement, {"own": own, "invited": invited}).first()
     if row is None or row.expires_on < today():
@@ -281,6 +280,8 @@ def saving_page(token: str) -> Iterator[PageSave]:
     ends and rolled back on an exception. Reading under the lock means that two tabs
     saving different pages keep both, and that a page saved after its draft was sent
     stores nothing. Read the request's body before: the lock waits for no client."""
+    if not plausible(token):
+        raise DraftGone()  # before the write lock: a link that cannot be one takes none
     with db.engine.begin() as conn:
         yield PageSave(conn, _opened(_read_draft(conn, _DRAFT_LOCKED, token)))
 
