@@ -180,7 +180,7 @@ def answers_columns(answers: Answers, q: Questionnaire
     is not text), "Don't know" is "dk", skipped is None.
     """
     names, columns = _table(answers, q)
-    return names, [column.cells() if isinstance(column, _Scored) else list(column)
+    return names, [column.cells() if isinstance(column, _Scored) else cast(list[Cell], column)
                    for column in columns]
 
 
