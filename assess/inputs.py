@@ -17,6 +17,7 @@ from typing import Any
 from flask import Flask, request
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from werkzeug.routing import BaseConverter, ValidationError
 
 from scoring.text import NOT_ONE_LINE, text_problem
@@ -59,8 +60,10 @@ ONE_LINE_FIELDS = ("StringField", "EmailField", "PasswordField", "SearchField", 
 
 
 class Form(FlaskForm):
-    """The base of every form: a file is accepted only by a file field, and one-line
-    fields refuse line breaks (the request guard has refused control characters)."""
+    """The base of every form: it reads form fields only (never a JSON body, whose values
+    the request guard does not see and which need not be text), a file only in a file
+    field, and its one-line fields refuse line breaks (the request guard has refused
+    control characters)."""
 
     class Meta(FlaskForm.Meta):
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
@@ -69,13 +72,30 @@ class Form(FlaskForm):
                 unbound_field.kwargs["filters"] = (_one_line, *filters)
             return super().bind_field(form, unbound_field, options)
 
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            """What the fields read of the request: form fields, and files only in file
+            fields (no filter ever takes an upload for text; `validate` refuses the
+            stray file). A JSON body is not form data."""
+            if request and request.is_json and not hasattr(formdata, "getlist"):
+                formdata = None  # read from the request (not given), but not form data
+            wrapped = super().wrap_formdata(form, formdata)
+            if request and request.files and wrapped is not formdata:  # read from it
+                files = _file_fields(form)
+                wrapped = CombinedMultiDict((
+                    MultiDict([(name, upload) for name, upload
+                               in request.files.items(multi=True) if name in files]),
+                    request.form))
+            return wrapped
+
     def validate(self, extra_validators: Any = None) -> bool:
-        """A file sent in place of text refuses the whole form (before a validator could
-        take an upload for a string)."""
+        """A file sent in place of text refuses the whole form."""
         if request and self.is_submitted():
-            refuse_uploads({name for name, field in self._fields.items()
-                            if isinstance(field, FileField)})
+            refuse_uploads(_file_fields(self))
         return super().validate(extra_validators)
+
+
+def _file_fields(form: Any) -> set[str]:
+    return {name for name, field in form._fields.items() if isinstance(field, FileField)}
 
 
 def refuse_uploads(file_fields: set[str] | frozenset[str] = frozenset()) -> None:

@@ -6,7 +6,9 @@ paths and query strings, and each route that takes a POST at least `BODIES_PER_R
 hostile bodies: wrong types, huge values, NaN and infinities, Unicode digits, bidi and
 zero-width characters, NUL, CR/LF and terminal escapes, files where text is expected,
 repeated fields, junk content types and encodings, and missing, wrong or repeated CSRF
-tokens (CSRF is on). Console and account routes are sent signed in as an admin.
+tokens (CSRF is on). Then, on every form, each of its fields in turn as a file, and JSON
+bodies of every shape that carry a valid CSRF token in the header. Console and account
+routes are sent signed in as an admin.
 
 After every request: the status is below 500; a 4xx is a page with a heading; and when
 it is a 4xx, the row count of every table is what it was before the request.
@@ -15,6 +17,7 @@ it is a 4xx, the row count of every table is what it was before the request.
 from __future__ import annotations
 
 import io
+import json
 import random
 import re
 import urllib.parse
@@ -62,6 +65,7 @@ JUNK_BODIES = [
     (b"x" * 70_000, "application/x-www-form-urlencoded"),
     (b"\x00\x01\x02", "application/octet-stream"),
 ]
+JSON_VALUES = [{"a": 1}, [1, 2], 5, 1.5, True, None, "a\x00b", ["x", {"y": []}], "1e999"]
 HOSTILE_PATH = ["\x00", "a\x00b", "²", "١٢", "0", "-1", "2147483648",
                 "9223372036854775808", "A" * 200, "..", "\u202e", "x y", "😀", "%00",
                 "<b>", "1.5"]
@@ -337,6 +341,29 @@ class Fuzzer:
             if rng.random() < 0.1:
                 kwargs["query_string"] = rng.choice(HOSTILE_QUERY)
             self.send(endpoint, "POST", path, **kwargs)
+        self.every_field_a_file(endpoint, path, names)
+        self.json_bodies(endpoint, path, names)
+
+    def every_field_a_file(self, endpoint: str, path: str, names: list[str]) -> None:
+        """Each field of the form in turn sent as a file, the others as text, with a
+        valid CSRF token: a form's filters must never take an upload for text."""
+        csrf = self.client_for(endpoint)[1]
+        for name in names:
+            fields: list[tuple[str, object]] = [(n, "1") for n in names if n != name]
+            fields += [("csrf_token", csrf), (name, (io.BytesIO(b"x"), "a.txt"))]
+            self.tally.bodies += 1
+            self.send(endpoint, "POST", path, data=MultiDict(fields),
+                      content_type="multipart/form-data")
+
+    def json_bodies(self, endpoint: str, path: str, names: list[str]) -> None:
+        """JSON bodies that pass the CSRF check (the token in its header): a form reads
+        form fields only, whatever JSON holds."""
+        csrf = self.client_for(endpoint)[1]
+        for value in JSON_VALUES:
+            for body in ({n: value for n in names}, [value], value):
+                self.tally.bodies += 1
+                self.send(endpoint, "POST", path, data=json.dumps(body),
+                          content_type="application/json", headers={"X-CSRFToken": csrf})
 
 
 @pytest.fixture

@@ -63,6 +63,29 @@ def test_a_file_in_the_free_text_team_field_is_refused(app, client, make_round, 
     assert _counts(app) == before and rows(Draft) == []
 
 
+def test_a_file_in_a_field_with_a_filter_is_refused(app, client):
+    """The login form cleans the email it reads: a file there never reaches that filter."""
+    before = _counts(app)
+    response = client.post("/login", data={"email": (io.BytesIO(b"a@b.c"), "a.txt"),
+                                           "password": PASSWORD},
+                           content_type="multipart/form-data")
+    assert "must be text, not a file" in _refused(response)
+    assert _counts(app) == before
+
+
+@pytest.mark.parametrize("body", [{"email": {"a": 1}, "password": 5}, [1, 2], 7, "x",
+                                  {"role": "rep", "team": "East\u0000"}])
+def test_a_json_body_is_not_form_data(app, client, make_round, body):
+    """Forms read form fields only: JSON (which the request guard does not check, and
+    whose values need not be text) fills no field."""
+    link = make_round(teams=None).link
+    before = _counts(app)
+    for path in ("/login", f"/s/{link}"):
+        response = client.post(path, json=body)
+        _refused(response)
+    assert _counts(app) == before
+
+
 def test_a_file_in_place_of_an_answer_is_refused(app, client, make_round, start):
     token = start(f"/s/{make_round().link}")
     before = _counts(app)
