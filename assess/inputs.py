@@ -20,6 +20,7 @@ from flask_wtf.file import FileField
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from werkzeug.routing import BaseConverter, ValidationError
 
+from questionnaires.model import quoted
 from scoring.text import NOT_ONE_LINE, text_problem
 
 from .errors import BadForm
@@ -29,22 +30,22 @@ from .schema import INT_MAX
 def check_text(value: str, field: str, *, multiline: bool = True) -> str:
     problem = text_problem(value, multiline=multiline)
     if problem:
-        raise BadForm(f"The field {field[:40]!r} contains {problem}.")
+        raise BadForm(f"The field {quoted(field)} contains {problem}.")
     return value
 
 
 def check_request() -> None:
     """Before every view: query values are one line, form values any lines; names too."""
     for key, value in request.args.items(multi=True):
-        check_text(key, key[:40], multiline=False)
+        check_text(key, key, multiline=False)
         check_text(value, key, multiline=False)
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
     for key, value in request.form.items(multi=True):
-        check_text(key, key[:40], multiline=False)
+        check_text(key, key, multiline=False)
         check_text(value, key)
     for key, upload in request.files.items(multi=True):
-        check_text(key, key[:40], multiline=False)
+        check_text(key, key, multiline=False)
         check_text(upload.filename or "", key, multiline=False)
 
 
@@ -102,7 +103,7 @@ def refuse_uploads(file_fields: set[str] | frozenset[str] = frozenset()) -> None
     """A file is read only by a file field: one sent under any other name is refused."""
     stray = sorted(set(request.files) - file_fields) if request.files else []
     if stray:
-        raise BadForm(f"The field {stray[0][:40]!r} must be text, not a file.")
+        raise BadForm(f"The field {quoted(stray[0])} must be text, not a file.")
 
 
 # --------------------------------------------------------------------------- URLs

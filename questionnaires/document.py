@@ -22,6 +22,7 @@ from .model import (
     Rule,
     Scale,
     Section,
+    quoted,
 )
 from .vocabulary import (
     AUDIENCES,
@@ -61,10 +62,10 @@ def _is_number(value: Any) -> bool:
 
 def _number(errors: _Errors, path: str, value: Any, *, positive: bool = False) -> float | None:
     if not _is_number(value):
-        errors.add(path, f"must be a number, got {value!r}")
+        errors.add(path, f"must be a number, got {quoted(value)}")
         return None
     if positive and value <= 0:
-        errors.add(path, f"must be greater than 0, got {value!r}")
+        errors.add(path, f"must be greater than 0, got {quoted(value)}")
         return None
     return float(value)
 

@@ -17,6 +17,25 @@ import numpy as np
 
 from .vocabulary import COMPLETE_AT, DONT_KNOW
 
+SHOWN_MAX = 40  # characters of a value a message names; a longer one is cut
+
+
+def shown(value: object) -> str:
+    """A value as a message names it: whole when short, else its start and its length
+    (a 200,000-character cell makes a message of one line, not of 200,000 characters)."""
+    text = str(value)
+    if len(text) <= SHOWN_MAX:
+        return text
+    return f"{text[:SHOWN_MAX]}… ({len(text):,} characters)"
+
+
+def quoted(value: object) -> str:
+    """`shown`, in quotes (as repr quotes it, escapes included)."""
+    text = value if isinstance(value, str) else str(value)
+    if len(text) <= SHOWN_MAX:
+        return repr(value)
+    return f"{text[:SHOWN_MAX]!r}… ({len(text):,} characters)"
+
 
 @dataclass(frozen=True)
 class Band:
@@ -61,11 +80,11 @@ class Scale:
         """The message for a problem code, naming the value as it was given."""
         if code == NOT_A_NUMBER:
             if is_dont_know(cell):
-                return f"{cell!r}: this question has no \"Don't know\" choice"
-            return f"{cell!r} is not a number"
+                return f"{quoted(cell)}: this question has no \"Don't know\" choice"
+            return f"{quoted(cell)} is not a number"
         if code == OUTSIDE:
-            return f"{cell} is outside the scale {self.min:g}..{self.max:g}"
-        return f"{cell} is not a whole point of the scale"
+            return f"{shown(cell)} is outside the scale {self.min:g}..{self.max:g}"
+        return f"{shown(cell)} is not a whole point of the scale"
 
     def problem(self, value: object) -> str | None:
         """The check for one answer as stored or typed: None when it is acceptable."""
@@ -274,9 +293,9 @@ class Questionnaire:
         """The band of a score as displayed (whole points), so "60" never reads "weak"."""
         if score is None:
             return None
-        shown = displayed(score)
+        whole = displayed(score)
         for band in self.bands:
-            if band.min <= shown:
+            if band.min <= whole:
                 return band.label
         return self.bands[-1].label
 

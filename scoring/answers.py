@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from questionnaires import Questionnaire
-from questionnaires.model import OK, as_number
+from questionnaires.model import OK, as_number, quoted
 from questionnaires.vocabulary import DONT_KNOW, META_COLUMNS, ROLES
 
 from .text import NOT_ONE_LINE, NOT_TEXT, printable, text_problem
@@ -34,7 +34,7 @@ class AnswersError(ValueError):
         if line is not None:
             where.append(f"line {line}")
         if column is not None:
-            where.append(f"column {column!r}")
+            where.append(f"column {quoted(column)}")
         super().__init__(f"{', '.join(where)}: {message}" if where else message)
         self.line = line
         self.column = column
@@ -175,8 +175,8 @@ def parse_answers(frame: pd.DataFrame, q: Questionnaire, *, apply_lineage: bool 
     bad_role = role[(role != "") & ~role.isin(ROLES)]
     if len(bad_role):
         i = int(bad_role.index[0])
-        raise AnswersError(f"unknown role {bad_role.iloc[0]!r}; use one of {', '.join(ROLES)}",
-                           line=i + first_line, column="role")
+        raise AnswersError(f"unknown role {quoted(bad_role.iloc[0])}; use one of "
+                           f"{', '.join(ROLES)}", line=i + first_line, column="role")
 
     grid = np.full((n, len(scored)), np.nan)
     dk = np.zeros((n, len(scored)), dtype=bool)
@@ -310,7 +310,7 @@ def _duration(frame: pd.DataFrame, n: int, first_line: int) -> pd.Series:
                                        | ~np.isfinite(numbers)))
     if len(bad):
         i = int(bad[0])
-        raise AnswersError(f"{cells(i)!r} is not a number of seconds", line=i + first_line,
+        raise AnswersError(f"{quoted(cells(i))} is not a number of seconds", line=i + first_line,
                            column="duration_seconds")
     return pd.Series(np.where(filled, numbers, np.nan))
 
@@ -324,11 +324,11 @@ def validate_record(record: Mapping[str, Any], q: Questionnaire) -> dict[str, st
             continue
         if key == "role":
             if value not in ROLES:
-                errors[key] = f"unknown role {value!r}; use one of {', '.join(ROLES)}"
+                errors[key] = f"unknown role {quoted(value)}; use one of {', '.join(ROLES)}"
         elif key == "duration_seconds":
             number = as_number(value)
             if number is None or not math.isfinite(number) or number < 0:
-                errors[key] = f"{value!r} is not a number of seconds"
+                errors[key] = f"{quoted(value)} is not a number of seconds"
         elif key not in {question.key for question in q.questions}:
             errors[key] = f"unknown column (not a question of {q.ref})"
         else:

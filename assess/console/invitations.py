@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from questionnaires.model import quoted
+
 from ..errors import BadForm, NotFound
 from ..extensions import db
 from ..models import Invitation, Round, SentMark, today
@@ -57,7 +59,7 @@ def parse_addresses(text: str) -> list[str]:
         if not address:
             continue
         if len(address) > 254 or not _EMAIL.match(address):
-            raise BadForm(f"Entry {number}: {raw.strip()[:60]!r} is not an email address.")
+            raise BadForm(f"Entry {number}: {quoted(raw.strip())} is not an email address.")
         if address not in found:
             found.append(address)
     if not found:

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
+from questionnaires.model import quoted
 from scoring.text import text_problem
 
 from .. import questionnaire_store
@@ -170,7 +171,7 @@ def change_state(round_: Round, action: str, until: date | None = None) -> None:
         round_.status = "open"
         round_.closes_at = None if until is None else _moment(until)
     else:
-        raise BadForm(f"Unknown action {action[:20]!r}.")
+        raise BadForm(f"Unknown action {quoted(action)}.")
     db.session.commit()
     shuffle_now(round_.id)
 

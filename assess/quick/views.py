@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 
+from questionnaires.model import quoted
+
 from .. import questionnaire_store
 from ..errors import BadForm
 from ..survey.navigation import navigate
@@ -63,7 +65,7 @@ def answer():
     number = _page_number(form_text(form, "page") or "1", len(all_pages))
     action = form_text(form, "action") or "next"
     if action not in ("next", "back"):
-        raise BadForm(f"Unknown button {action[:20]!r}.")
+        raise BadForm(f"Unknown button {quoted(action)}.")
     step = navigate(action, number, len(all_pages))
     values, errors = parse_page(form, q, questions_up_to(all_pages, number),
                                 current_app.config["TEXT_ANSWER_MAX"])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from questionnaires.model import quoted
+
 from ..errors import BadForm
 
 ACTIONS = ("next", "back", "save", "review")
@@ -31,7 +33,7 @@ def navigate(action: str, number: int, total: int, from_review: bool = False) ->
     every later section.
     """
     if action not in ACTIONS:
-        raise BadForm(f"Unknown button {action[:20]!r}.")
+        raise BadForm(f"Unknown button {quoted(action)}.")
     if action == "save":  # from review, the resume link reopens review
         return Step("saved", number, total if from_review else number - 1)
     if action == "review" or (action == "next" and (from_review or number >= total)):

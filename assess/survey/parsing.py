@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from flask import request
 from werkzeug.datastructures import MultiDict
 
+from questionnaires.model import quoted
+
 from ..errors import BadForm
 from ..inputs import refuse_uploads
 
@@ -34,10 +36,10 @@ def form_text(form: MultiDict, key: str) -> str:
     """One text value; anything but a plain string (an upload, a repeat) is refused."""
     values = form.getlist(key)
     if len(values) > 1:
-        raise BadForm(f"The field {key[:40]!r} was sent more than once.")
+        raise BadForm(f"The field {quoted(key)} was sent more than once.")
     value = values[0] if values else ""
     if not isinstance(value, str):
-        raise BadForm(f"The field {key[:40]!r} must be text.")
+        raise BadForm(f"The field {quoted(key)} must be text.")
     return value
 
 
@@ -75,7 +77,7 @@ def parse_page(form: MultiDict, q: Questionnaire, questions: tuple[Question, ...
         elif scale.type == "likert":
             offered = {value for value, _ in scale.choices() + scale.extra_choices()}
             if raw not in offered:
-                raise BadForm(f"{raw[:20]!r} is not one of the choices for question "
+                raise BadForm(f"{quoted(raw)} is not one of the choices for question "
                               f"{question.key!r}.")
             values[question.key] = raw if raw in dict(scale.extra_choices()) else int(raw)
         elif scale.problem(raw) is not None:

@@ -36,6 +36,21 @@ def test_bad_cells_are_named(mini, header, row, message):
     assert message in str(err.value)
 
 
+@pytest.mark.parametrize(("header", "row", "start"), [
+    ("respondent,role,tm_a", f"r1,{'b' * 200_000},2", "unknown role 'bbbb"),
+    ("respondent,tm_a", f"r1,{'x' * 50_000}", "'xxxx"),
+    ("respondent,tm_a", f"r1,{'7' * 5_000}", "7777"),
+    (f"respondent,tm_a,{'c' * 100_000}", "r1,3,1", "line 1, column 'cccc"),
+])
+def test_a_huge_value_is_named_by_its_start_and_length(mini, header, row, start):
+    """A message stays one readable line whatever was sent (CLI, import page)."""
+    with pytest.raises(AnswersError) as err:
+        parse(mini, header, row)
+    message = str(err.value)
+    assert start in message and "characters)" in message
+    assert len(message) < 300, message[:300]
+
+
 def test_error_names_the_right_line(mini):
     with pytest.raises(AnswersError, match="line 4, column 'tm_a'"):
         parse(mini, "tm_a", "1", "2", "9")
