@@ -184,13 +184,18 @@ def results_key(round_: Round) -> str:
 @functools.cache
 def code_version() -> str:
     """A hash of the code that reads, scores and shows answers (this app's, the scoring
-    engine's, the questionnaire loader's): results kept, or PDFs rendered, by other code
-    are never served."""
+    engine's, the questionnaire loader's) and of the Python and libraries whose objects
+    the kept files pickle: results kept, or PDFs rendered, by other code are never
+    served, and no file is unpickled by another pandas than the one that wrote it."""
+    import platform
+    from importlib.metadata import version
+
     import assess
     import questionnaires
     import scoring
 
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(json.dumps([platform.python_version(), version("numpy"),
+                                        version("pandas")]).encode())
     for package in (assess, scoring, questionnaires):
         folder = Path(package.__file__).parent
         for path in sorted(folder.rglob("*.py")):

@@ -71,6 +71,25 @@ def test_the_key_follows_the_code_and_k(app, make_round, complete, monkeypatch):
         assert results_module.results_key(round_) != key
 
 
+def test_kept_files_are_keyed_by_the_libraries_that_pickled_them(monkeypatch):
+    """An upgraded pandas or NumPy reads no file the old one pickled."""
+    import importlib.metadata
+
+    from assess.console import results as results_module
+
+    real = importlib.metadata.version
+    results_module.code_version.cache_clear()
+    before = results_module.code_version()
+    for library in ("pandas", "numpy"):
+        monkeypatch.setattr(importlib.metadata, "version",
+                            lambda name, lib=library: "0.0" if name == lib else real(name))
+        results_module.code_version.cache_clear()
+        assert results_module.code_version() != before, library
+    monkeypatch.undo()
+    results_module.code_version.cache_clear()
+    assert results_module.code_version() == before
+
+
 def test_a_new_release_reads_only_the_answers_it_adds(app, make_round, complete,
                                                       monkeypatch):
     """The answers a scoring read are kept with their ids; the next release reads only
