@@ -8,6 +8,7 @@ at most 600 x 200 px, so nothing but pixels from the upload reaches a report.
 from __future__ import annotations
 
 import io
+import struct
 from contextlib import closing
 
 from ..errors import BadForm
@@ -35,7 +36,10 @@ def clean_logo(data: bytes) -> bytes:
                 raise BadForm(f"The logo is larger than {LOGO_MAX_SIDE} pixels a side.")
             image.load()
             picture = image.convert("RGBA")
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+    except BadForm:
+        raise
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError,
+            SyntaxError, EOFError, struct.error):  # how Pillow's decoders say "broken"
         raise BadForm("The logo could not be read as an image.") from None
     picture.thumbnail(LOGO_BOX)
     out = io.BytesIO()

@@ -391,6 +391,44 @@ def test_logos_are_checked_by_content(client, world, upload, message, monkeypatc
     assert response.status_code == 400 and message in response.get_data(as_text=True)
 
 
+def test_a_broken_logo_is_refused_not_an_error():
+    """Seeded mutations of real PNGs and JPEGs (bytes changed, cut out or put in): each
+    is a clean PNG or the page's refusal, never a decoder's exception (a 500)."""
+    import random
+
+    from PIL import Image
+
+    from assess.console.branding import clean_logo
+    from assess.errors import BadForm
+
+    seeds = []
+    for mode, fmt in (("RGBA", "PNG"), ("P", "PNG"), ("L", "PNG"), ("RGB", "JPEG"),
+                      ("L", "JPEG")):
+        buffer = io.BytesIO()
+        Image.new(mode, (40, 30)).save(buffer, format=fmt)
+        seeds.append(buffer.getvalue())
+    rng, outcomes = random.Random(20261207), {"clean": 0, "refused": 0}
+    for _ in range(3000):
+        data = bytearray(rng.choice(seeds))
+        for _ in range(rng.randint(1, 8)):
+            at = rng.randrange(8, len(data))
+            step = rng.random()
+            if step < 0.6:
+                data[at] = rng.randrange(256)
+            elif step < 0.8:
+                del data[at:at + rng.randint(1, 20)]
+            else:
+                data[at:at] = rng.randbytes(rng.randint(1, 20))
+        try:
+            out = clean_logo(bytes(data))
+        except BadForm:
+            outcomes["refused"] += 1
+        else:
+            assert out.startswith(b"\x89PNG\r\n\x1a\n")
+            outcomes["clean"] += 1
+    assert outcomes["refused"] > 100 and outcomes["clean"] > 100, outcomes
+
+
 def test_a_logo_is_re_encoded(client, world, app):
     sign_in(client, world.c1)
     response = client.post("/console/branding", data={
