@@ -8,7 +8,9 @@ must not read a copy of the answers.
 
 from __future__ import annotations
 
+import fcntl
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,7 +44,7 @@ def replacing(path: Path) -> Iterator[BinaryIO]:
     """A new file (0600) to write, which replaces `path` at once when the block ends (a
     temporary file renamed over it); if the block fails, `path` stays as it was."""
     private_dir(path.parent)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -51,3 +53,15 @@ def replacing(path: Path) -> Iterator[BinaryIO]:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Held by one process (or thread) at a time: an exclusive lock on `path` (created
+    0600), released when the block ends or the process dies."""
+    fd = os.open(private_file(path), os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

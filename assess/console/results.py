@@ -20,7 +20,7 @@ from scoring import Answers, Result
 from .. import questionnaire_store
 from ..errors import BelowThreshold
 from ..models import Organisation, Round
-from ..private_files import private_dir, replacing
+from ..private_files import locked, private_dir, replacing
 from .releases import latest_release, pending
 from .reporting import (
     Fieldwork,
@@ -67,13 +67,22 @@ def round_results(round_: Round) -> RoundResults:
     path = _kept_folder() / f"{round_.public_id}-{key}.pickle"
     kept = _read_kept(path)
     if kept is None:
-        kept = _score_round(round_, q)
-        for old in path.parent.glob(f"{round_.public_id}-*.pickle"):
-            old.unlink(missing_ok=True)  # an older state of the same round
-        with replacing(path) as handle:
-            pickle.dump(kept, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        # One scoring of a round at a time, across workers: a second view (a reload, a
+        # colleague) waits for the first and reads what it kept, instead of spending the
+        # same seconds and memory again beside it.
+        with locked(path.with_name(f"{round_.public_id}.lock")):
+            kept = _read_kept(path) or _score_and_keep(round_, q, path)
     return RoundResults(round_, q, kept.result, kept.by_team, kept.previous, kept.texts,
                         kept.fieldwork, pending(round_.id))
+
+
+def _score_and_keep(round_: Round, q: Questionnaire, path: Path) -> _Kept:
+    kept = _score_round(round_, q)
+    for old in path.parent.glob(f"{round_.public_id}-*.pickle"):
+        old.unlink(missing_ok=True)  # an older state of the same round
+    with replacing(path) as handle:
+        pickle.dump(kept, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return kept
 
 
 @dataclass(frozen=True)

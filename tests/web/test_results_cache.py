@@ -54,6 +54,42 @@ def test_a_damaged_file_is_scored_again(app, make_round, complete):
         assert path.read_bytes() != b"not a pickle"
 
 
+def test_two_views_at_once_score_the_round_once(app, make_round, complete, monkeypatch):
+    """A reload (or a colleague) while a large round is being scored waits for that
+    scoring and reads what it kept, instead of scoring the same release beside it."""
+    import threading
+    import time
+
+    from assess.console import results as results_module
+    from assess.extensions import db
+
+    r = make_round()
+    for _ in range(3):
+        complete(f"/s/{r.link}")
+    real, calls = results_module._score_round, []
+
+    def slow(round_, q):
+        calls.append(threading.get_ident())
+        time.sleep(0.4)  # long enough for the second view to arrive meanwhile
+        return real(round_, q)
+
+    monkeypatch.setattr(results_module, "_score_round", slow)
+    seen: list[dict] = []
+
+    def view() -> None:
+        with app.app_context():
+            seen.append(results_module.round_results(db.session.get(Round, r.id))
+                        .result.to_dict())
+
+    threads = [threading.Thread(target=view) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(calls) == 1 and len(seen) == 2 and seen[0] == seen[1]
+    assert len(_kept(app)) == 1
+
+
 def test_the_key_follows_the_code_and_k(app, make_round, complete, monkeypatch):
     from assess.console import results as results_module
     from assess.extensions import db
