@@ -17,7 +17,7 @@ from pathlib import Path
 from flask import current_app
 
 from ..models import Round
-from ..private_files import private_dir, write_private
+from ..private_files import locked, private_dir, write_private
 from .results import results_key
 
 VERSION = "report-2"  # bump when the report's layout or content changes
@@ -46,14 +46,20 @@ def forget_cached() -> None:
 
 
 def cached_pdf(round_: Round, page_size: str = "A4") -> bytes:
-    """The round's report PDF, from the cache when its state is unchanged."""
-    path = _folder() / f"{round_.public_id}-{state(round_, page_size)}.pdf"
+    """The round's report PDF, from the cache when its state is unchanged. One rendering
+    of a round at a time, across workers: a second download meanwhile (a double click)
+    waits for it and reads the file."""
+    name = f"{round_.public_id}-{page_size}"
+    path = _folder() / f"{name}-{state(round_, page_size)}.pdf"
     if path.exists():
         return path.read_bytes()
-    pdf = render(round_, page_size)
-    for old in path.parent.glob(f"{round_.public_id}-*.pdf"):
-        old.unlink(missing_ok=True)  # an older state of the same round
-    write_private(path, pdf)
+    with locked(path.with_name(f"{round_.public_id}.lock")):
+        if path.exists():
+            return path.read_bytes()
+        pdf = render(round_, page_size)
+        for old in path.parent.glob(f"{name}-*.pdf"):
+            old.unlink(missing_ok=True)  # an older state in the same page size
+        write_private(path, pdf)
     return pdf
 
 

@@ -279,6 +279,39 @@ def test_the_pdf_is_rendered_once_per_state(client, world, app, monkeypatch):
     assert len(calls) == 2  # the branding changed: a new state
 
 
+def test_two_downloads_at_once_render_the_pdf_once(world, app, monkeypatch):
+    """A double click on a report that is being rendered waits for it."""
+    import threading
+    import time
+
+    from assess.console import reports
+    from assess.extensions import db
+    from assess.models import Round
+
+    calls = []
+    original = reports.render
+
+    def slow(*args, **kwargs):
+        calls.append(1)
+        time.sleep(0.4)  # long enough for the second download to arrive meanwhile
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(reports, "render", slow)
+    pdfs: list[bytes] = []
+
+    def download() -> None:
+        with app.app_context():
+            round_ = db.session.scalar(sa.select(Round).filter_by(public_id=world.round1))
+            pdfs.append(reports.cached_pdf(round_))
+
+    threads = [threading.Thread(target=download) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert len(calls) == 1 and len(pdfs) == 2 and pdfs[0] == pdfs[1]
+
+
 def test_invitation_links_download_work_and_revoke(client, world, app):
     sign_in(client, world.c1)
     base = f"/console/rounds/{world.round1}"
