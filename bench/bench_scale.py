@@ -15,6 +15,9 @@ its own, as an operator would meet it:
 - `report (console)`: GET .../report.pdf with nothing kept (scoring + PDF);
 - `report after page`: the PDF of a release whose results page was seen (PDF only);
 - `csv (console)`: GET .../answers.csv, the streamed body read to the end;
+- `two results pages at once`: two processes open the results page together, nothing
+  kept (a reload, or a colleague, during a first view): the second waits for the first
+  scoring and reads what it kept;
 - `assess export`: the command, `--out` a file;
 - `assess report`: the command, on the CSV `assess export` wrote.
 
@@ -133,14 +136,15 @@ def one(folder: Path, public_id: str, operation: str) -> dict[str, float]:
                                          "csrf_token": CSRF.search(page)[1]})
     assert signed.status_code == 302, signed.status_code
     kept = operation.endswith(("-kept", "-next"))  # the round's scored results kept
-    shutil.rmtree(folder / "results-cache", ignore_errors=True)
+    if operation != "results-together":  # cleared once by the parent of both
+        shutil.rmtree(folder / "results-cache", ignore_errors=True)
     if kept:
         assert client.get(f"/console/rounds/{public_id}/results").status_code == 200
     if operation.endswith("-next"):
         next_release(app, public_id, 10)
     shutil.rmtree(folder / "report-cache", ignore_errors=True)
-    url = {"results": "results", "report": "report.pdf",
-           "csv": "answers.csv"}[operation.removesuffix("-kept").removesuffix("-next")]
+    url = {"results": "results", "report": "report.pdf", "csv": "answers.csv",
+           "results-together": "results"}[operation.removesuffix("-kept").removesuffix("-next")]
     before = peak_mb()
     start, cpu = time.perf_counter(), time.process_time()
     response = client.get(f"/console/rounds/{public_id}/{url}", buffered=False)
@@ -181,6 +185,21 @@ def in_child(*args: str) -> dict:
     if done.returncode != 0:
         raise RuntimeError(done.stderr[-3000:])
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def together(*args: str, count: int = 2) -> list[dict]:
+    """`in_child` `count` times at once; the figures of each, in the order they ended."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    children = [subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True, env=env)
+                for _ in range(count)]
+    out = []
+    for child in children:
+        stdout, stderr = child.communicate(timeout=900)
+        if child.returncode != 0:
+            raise RuntimeError(stderr[-3000:])
+        out.append(json.loads(stdout.strip().splitlines()[-1]))
+    return sorted(out, key=lambda r: r["cpu"], reverse=True)
 
 
 def run_command(args: list[str], folder: Path) -> dict[str, float]:
@@ -244,6 +263,14 @@ def main() -> None:
                 print(f"  {n:>6} {label:21} {r['wall']:6.2f} s wall, {r['cpu']:6.2f} s CPU; "
                       f"peak RSS {r['before']:5.0f} MB before -> {r['peak']:5.0f} MB "
                       f"(+{r['peak'] - r['before']:.0f}); {r['bytes'] / 2**20:.1f} MB out")
+            shutil.rmtree(folder / "results-cache", ignore_errors=True)
+            start = time.perf_counter()
+            both = together("--one", "results-together", "--folder", str(folder),
+                            "--public-id", info["public_id"])
+            print(f"  {n:>6} two results pages at once: both answered after "
+                  f"{time.perf_counter() - start:.2f} s; " + "; ".join(
+                      f"{r['wall']:.2f} s wall, {r['cpu']:.2f} s CPU, "
+                      f"+{r['peak'] - r['before']:.0f} MB" for r in both))
             out = folder / "answers.csv"
             r = run_command(["export", info["round"], "--out", str(out)], folder)
             print(f"  {n:>6} {'assess export':17} {r['wall']:6.2f} s wall, {r['cpu']:6.2f} s "
