@@ -80,7 +80,8 @@ class Form(FlaskForm):
             if request and request.is_json and not hasattr(formdata, "getlist"):
                 formdata = None  # read from the request (not given), but not form data
             wrapped = super().wrap_formdata(form, formdata)
-            if request and request.files and wrapped is not formdata:  # read from it
+            # Read from the request (a submitted form, not data the caller gave):
+            if wrapped is not None and wrapped is not formdata and request.files:
                 files = _file_fields(form)
                 wrapped = CombinedMultiDict((
                     MultiDict([(name, upload) for name, upload
