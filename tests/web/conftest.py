@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -105,3 +106,13 @@ def clock(monkeypatch):
     fake = Clock()
     monkeypatch.setattr(operations, "now", lambda: fake.moment)
     return fake
+
+
+def at_once(target: Callable[[], None], count: int = 2, timeout: float = 60) -> None:
+    """`target` in `count` threads started together (two requests at once); returns when
+    all have ended."""
+    threads = [threading.Thread(target=target) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)

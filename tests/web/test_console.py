@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import pytest
 import sqlalchemy as sa
 
+from .conftest import at_once
+
 PASSWORD = "a long enough passphrase"
 
 
@@ -281,7 +283,6 @@ def test_the_pdf_is_rendered_once_per_state(client, world, app, monkeypatch):
 
 def test_two_downloads_at_once_render_the_pdf_once(world, app, monkeypatch):
     """A double click on a report that is being rendered waits for it."""
-    import threading
     import time
 
     from assess.console import reports
@@ -304,11 +305,7 @@ def test_two_downloads_at_once_render_the_pdf_once(world, app, monkeypatch):
             round_ = db.session.scalar(sa.select(Round).filter_by(public_id=world.round1))
             pdfs.append(reports.cached_pdf(round_))
 
-    threads = [threading.Thread(target=download) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    at_once(download)
     assert len(calls) == 1 and len(pdfs) == 2 and pdfs[0] == pdfs[1]
 
 

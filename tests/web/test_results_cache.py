@@ -8,6 +8,8 @@ from pathlib import Path
 
 from assess.models import Round
 
+from .conftest import at_once
+
 
 def _kept(app) -> list[Path]:
     return sorted((Path(app.instance_path) / "results-cache").glob("*.pickle"))
@@ -81,11 +83,7 @@ def test_two_views_at_once_score_the_round_once(app, make_round, complete, monke
             seen.append(results_module.round_results(db.session.get(Round, r.id))
                         .result.to_dict())
 
-    threads = [threading.Thread(target=view) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    at_once(view)
     assert len(calls) == 1 and len(seen) == 2 and seen[0] == seen[1]
     assert len(_kept(app)) == 1
 
