@@ -180,15 +180,12 @@ def in_child(*args: str) -> dict:
     """This script in a process of its own; its last line of output is JSON. (Linux keeps
     a parent's peak RSS in a forked child's: this parent stays small, so every child's
     peak is its own.)"""
-    done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=900)
-    if done.returncode != 0:
-        raise RuntimeError(done.stderr[-3000:])
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return together(*args, count=1)[0]
 
 
 def together(*args: str, count: int = 2) -> list[dict]:
-    """`in_child` `count` times at once; the figures of each, in the order they ended."""
+    """This script in `count` processes started at once; the figures each printed last
+    (its last line of output, JSON), in the order they were started."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     children = [subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True, env=env)
@@ -199,7 +196,7 @@ def together(*args: str, count: int = 2) -> list[dict]:
         if child.returncode != 0:
             raise RuntimeError(stderr[-3000:])
         out.append(json.loads(stdout.strip().splitlines()[-1]))
-    return sorted(out, key=lambda r: r["cpu"], reverse=True)
+    return out
 
 
 def run_command(args: list[str], folder: Path) -> dict[str, float]:
@@ -265,8 +262,9 @@ def main() -> None:
                       f"(+{r['peak'] - r['before']:.0f}); {r['bytes'] / 2**20:.1f} MB out")
             shutil.rmtree(folder / "results-cache", ignore_errors=True)
             start = time.perf_counter()
-            both = together("--one", "results-together", "--folder", str(folder),
-                            "--public-id", info["public_id"])
+            both = sorted(together("--one", "results-together", "--folder", str(folder),
+                                   "--public-id", info["public_id"]),
+                          key=lambda r: r["cpu"], reverse=True)  # the one that scored first
             print(f"  {n:>6} two results pages at once: both answered after "
                   f"{time.perf_counter() - start:.2f} s; " + "; ".join(
                       f"{r['wall']:.2f} s wall, {r['cpu']:.2f} s CPU, "

@@ -31,7 +31,7 @@ def shown(value: object) -> str:
 
 def quoted(value: object) -> str:
     """`shown`, in quotes (as repr quotes it, escapes included)."""
-    text = value if isinstance(value, str) else str(value)
+    text = str(value)
     if len(text) <= SHOWN_MAX:
         return repr(value)
     return f"{text[:SHOWN_MAX]!r}… ({len(text):,} characters)"
