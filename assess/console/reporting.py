@@ -6,19 +6,18 @@ same document; the PDF itself is built by `assess.report`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import orjson
 import sqlalchemy as sa
 
 from questionnaires import Questionnaire
 from scoring import Answers, Result
 
+from ..database import from_json_text
 from ..errors import NotFound
 from ..extensions import db
 from ..models import Organisation, QuestionnaireVersion, Response, Round
@@ -112,22 +111,12 @@ def _decoded(rows: list[Any], q: Questionnaire, lineage: bool, line: int
              ) -> tuple[Answers, Fieldwork]:
     """(id, role, team, answers as JSON text[, day]) rows as Answers, and the first and
     last of their days (None when the rows have none)."""
-    records = [_loads(row[3]) for row in rows]
+    records = [from_json_text(row[3]) for row in rows]
     for record, row in zip(records, rows, strict=True):
         record.update(respondent=row[0], role=row[1] or "", team=row[2] or "")
     days = [row[4] for row in rows] if len(rows[0]) > len(_ANSWERS) else None
     return (Answers.from_records(records, q, apply_lineage=lineage, first_line=line),
             (min(days), max(days)) if days else None)
-
-
-def _loads(text: str) -> Any:
-    """JSON as stored: orjson (a quarter of the standard library's time on a round of
-    answers), the standard library for what orjson refuses and it reads (NaN, integers
-    beyond 64 bits)."""
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return json.loads(text)
 
 
 ID_BATCH = 500  # ids per query: well under any database's limit of bound parameters
