@@ -39,12 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(templates_folder()),
         static_folder="static",
     )
-    app.jinja_env.trim_blocks = True
-    app.jinja_env.lstrip_blocks = True
-    app.jinja_env.filters["fmt"] = _fmt
-    from .survey.markup import install as install_markup
-
-    install_markup(app)
+    register_templates(app)
     app.config.from_mapping(_defaults(app))
     app.config.from_prefixed_env("ASSESS")
     if os.environ.get("DATABASE_URL"):
@@ -70,6 +65,31 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                 db.engine.dispose()
                 raise
     return app
+
+
+def register_templates(app: Flask) -> None:
+    from flask import request, url_for
+
+    from .survey.markup import install as install_markup
+
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.filters["fmt"] = _fmt
+    install_markup(app)
+    built: dict[tuple[str, str], str] = {}
+
+    def static_url(filename: str) -> str:
+        """`url_for("static", ...)`, built once per file and mount point: every page's
+        layout links the same few files (~6 us each to build)."""
+        key = (request.script_root, filename)
+        url = built.get(key)
+        if url is None:
+            if len(built) >= 64:  # mount points come from the server: a few at most
+                built.clear()
+            url = built[key] = url_for("static", filename=filename)
+        return url
+
+    app.jinja_env.globals["static_url"] = static_url
 
 
 def _defaults(app: Flask) -> dict[str, Any]:
@@ -138,7 +158,7 @@ def _published_questionnaires() -> str:
 
 
 def _finish_config(app: Flask) -> None:
-    from .database import normalise_url
+    from .database import engine_options, normalise_url
 
     proxies = int(app.config["PROXY_FIX"])
     if proxies > 0:
@@ -158,13 +178,14 @@ def _finish_config(app: Flask) -> None:
     app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = secure
 
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    engine_options(options)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         _private_sqlite(app)
     else:
         # A pooled connection may have died with a database restart: test it before use
         # (one round trip), and give up connecting after a few seconds, so a page says
         # 503 rather than hang while the database is down.
-        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
         options.setdefault("pool_pre_ping", True)
         if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
             options.setdefault("connect_args", {}).setdefault("connect_timeout", 5)
@@ -209,9 +230,11 @@ def _dev_secret(folder: Path) -> str:
 def register_extensions(app: Flask) -> None:
     from flask_login import current_user
 
+    from .auth.sessions import SignedCookies
     from .database import install_engine_hooks
     from .extensions import csrf, db, limiter, login
 
+    app.session_interface = SignedCookies()
     db.init_app(app)
     install_engine_hooks(app)
     csrf.init_app(app)

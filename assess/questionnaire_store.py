@@ -7,6 +7,7 @@ stored answers would otherwise be scored against questions nobody was asked.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,7 +30,12 @@ class QuestionnaireChanged(RuntimeError):
 
 
 def root() -> Path:
-    return Path(current_app.config["QUESTIONNAIRES_ROOT"])
+    return _folder(current_app.config["QUESTIONNAIRES_ROOT"])
+
+
+@functools.lru_cache(maxsize=16)
+def _folder(setting: str | Path) -> Path:
+    return Path(setting)  # every survey page asks: made once
 
 
 def get(key: str, version: int | None = None) -> Questionnaire:

@@ -58,7 +58,7 @@ def discover(root: Path = ROOT) -> list[Path]:
     return sorted(found, key=lambda p: (p.parent.name, int(p.stem[1:])))
 
 
-_CACHE: dict[tuple[str, int], Questionnaire] = {}
+_CACHE: dict[tuple[str, str, int], Questionnaire] = {}
 
 
 def load(key: str, version: int | None = None, root: Path = ROOT) -> Questionnaire:
@@ -68,7 +68,7 @@ def load(key: str, version: int | None = None, root: Path = ROOT) -> Questionnai
         if not versions:
             raise QuestionnaireError(f"unknown questionnaire {key!r}")
         version = max(versions)
-    cache_key = (str(root / key), int(version))
+    cache_key = (str(root), key, int(version))
     if cache_key not in _CACHE:
         path = root / key / f"v{int(version)}.yaml"
         if not path.is_file():

@@ -9,8 +9,12 @@ account's `session_version`, which the cookie's user id carries (`Account.get_id
 
 from __future__ import annotations
 
-from flask import current_app, flash, session
+from typing import Any
+
+from flask import Flask, current_app, flash, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import login_user, logout_user
+from itsdangerous import URLSafeTimedSerializer
 
 from ..models import Account
 from . import operations
@@ -18,6 +22,20 @@ from . import operations
 SIGNED_IN_AT = "_signed_in_at"
 SEEN_AT = "_seen_at"
 SEEN_RESOLUTION = 60  # seconds: the cookie is rewritten at most once a minute
+
+
+class SignedCookies(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, whose serializer is made once per set of keys
+    rather than twice in every request (it keeps no state between cookies)."""
+
+    _made: tuple[tuple[Any, ...], URLSafeTimedSerializer | None] = ((), None)
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        made = self._made
+        if made[0] != keys:
+            made = self._made = (keys, super().get_signing_serializer(app))
+        return made[1]
 
 
 def _clock() -> int:

@@ -58,13 +58,16 @@ INVITATION_DRAFT = "invitation-draft:"
 INVITATION_SENT = "invitation-sent:"
 
 
+_ROUND_BY_LINK = (
+    sa.select(Round).where(Round.link_token_hash == sa.bindparam("link"))
+    .options(sa.orm.joinedload(Round.organisation), sa.orm.joinedload(Round.questionnaire)))
+
+
 def round_by_link(token: str) -> Round:
     """The open round behind a shared link (UnknownLink, RoundNotOpen otherwise)."""
     # the intro page shows the organisation and the questionnaire: read with the round
-    round_ = db.session.scalar(
-        sa.select(Round).filter_by(link_token_hash=hash_token(token))
-        .options(sa.orm.joinedload(Round.organisation), sa.orm.joinedload(Round.questionnaire))
-    ) if plausible(token) else None
+    round_ = db.session.scalar(_ROUND_BY_LINK, {"link": hash_token(token)}
+                               ) if plausible(token) else None
     if round_ is None or not round_.accepts_link:
         raise UnknownLink()
     require_open(round_)
@@ -224,10 +227,12 @@ def start(round_: Round, role: str | None, team: str | None,
         stored = hash_token(invitation_draft_token(token))
     # Expired drafts go whenever a draft starts (an expired draft of this invitation
     # would block the new one; the others are answers nobody will send).
-    purge_expired_drafts(commit=False)
-    db.session.add(Draft(round_id=round_.id, token_hash=stored, role=role or None,
-                         team=team or None, answers={}, section=0))
+    # Core statements in the request's transaction: no entity is needed afterwards.
     try:
+        purge_expired_drafts(commit=False)
+        db.session.execute(_NEW_DRAFT, {"round_id": round_.id, "token_hash": stored,
+                                        "role": role or None, "team": team or None,
+                                        "answers": {}, "section": 0})
         db.session.commit()
     except sa.exc.IntegrityError:  # the same invitation started in another tab
         db.session.rollback()
@@ -236,9 +241,13 @@ def start(round_: Round, role: str | None, team: str | None,
     return token
 
 
+_NEW_DRAFT = sa.insert(Draft.__table__)
+_PURGE = sa.delete(Draft.__table__).where(Draft.__table__.c.expires_on < sa.bindparam("today"))
+
+
 def purge_expired_drafts(*, commit: bool = True) -> int:
     """Delete every draft past its `expires_on` (`DRAFT_DAYS` after its last save)."""
-    gone = db.session.execute(sa.delete(Draft).where(Draft.expires_on < today())).rowcount
+    gone = db.session.execute(_PURGE, {"today": today()}).rowcount
     if commit:
         db.session.commit()
     return int(gone or 0)

@@ -20,13 +20,18 @@ class Page:
 
 def pages(q: Questionnaire, role: str | None) -> tuple[Page, ...]:
     """One page per section that has a question for this role (all questions if no sections)."""
-    key = (q.ref, q.content_hash, q.path, role)
+    key = (*_identity(q), role)
     if key not in _PAGES:  # published files are immutable: compute once per role
         _PAGES[key] = _pages(q, role)
     return _PAGES[key]
 
 
+def _identity(q: Questionnaire) -> tuple[str, str, str]:
+    return q.ref, q.content_hash, q.path
+
+
 _PAGES: dict[tuple[str, str, str, str | None], tuple[Page, ...]] = {}
+_LONGEST: dict[tuple[str, str, str], int] = {}
 
 
 def _pages(q: Questionnaire, role: str | None) -> tuple[Page, ...]:
@@ -51,7 +56,10 @@ def question_count(all_pages: tuple[Page, ...]) -> int:
 
 def longest(q: Questionnaire) -> int:
     """The most questions any one role is asked (what the questionnaire's minutes are for)."""
-    return max(question_count(pages(q, role)) for role in (None, *q.roles))
+    key = _identity(q)
+    if key not in _LONGEST:  # asked by every page's progress bar
+        _LONGEST[key] = max(question_count(pages(q, role)) for role in (None, *q.roles))
+    return _LONGEST[key]
 
 
 def minutes_for(q: Questionnaire, questions: int) -> int:

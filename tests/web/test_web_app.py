@@ -231,3 +231,28 @@ def test_favicon(client):
             assert response.status_code == 200, path
             assert response.mimetype.startswith("image/"), (path, response.mimetype)
             assert 0 < len(response.data) < 5_000
+
+
+def test_static_links_follow_the_mount_point(client):
+    """Static URLs are built once per file and mount point (`static_url`): a site mounted
+    under a prefix links its own files, and the same worker still serves the root."""
+    mounted = client.get("/", base_url="http://localhost/survey").get_data(as_text=True)
+    assert '<link rel="stylesheet" href="/survey/static/style.css">' in mounted
+    at_root = client.get("/").get_data(as_text=True)
+    assert '<link rel="stylesheet" href="/static/style.css">' in at_root
+    assert "/survey/" not in at_root
+
+
+def test_session_cookies_follow_the_secret_key(app, client):
+    """The session's serializer is made once per set of keys (`sessions.SignedCookies`):
+    a cookie signed under a key that was replaced is refused, and one signed under a
+    listed fallback key still counts."""
+    with client.session_transaction() as session:
+        session["probe"] = "kept"
+    old_key = app.secret_key
+    app.config["SECRET_KEY"] = "a-new-key"
+    with client.session_transaction() as session:
+        assert "probe" not in session
+    app.config["SECRET_KEY_FALLBACKS"] = [old_key]
+    with client.session_transaction() as session:
+        assert session.get("probe") == "kept"
