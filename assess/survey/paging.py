@@ -3,12 +3,13 @@ questions and of the review page (templates only loop over these)."""
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from questionnaires import Question, Questionnaire, Section
+    from questionnaires import Question, Questionnaire, Scale, Section
 
 
 @dataclass(frozen=True)
@@ -130,14 +131,22 @@ def question_views(q: Questionnaire, questions: tuple[Question, ...], values: di
     for question in questions:
         scale = q.scale_of(question)
         value = values.get(question.key, "")
+        choices, extra_choices, low, high = _scale_view(scale)
         out.append(QuestionView(
             key=question.key, text=question.text, help=question.help, kind=scale.type,
             required=question.required, value="" if value is None else str(value),
-            error=errors.get(question.key, ""),
-            choices=tuple(Choice(v, label) for v, label in scale.choices()),
-            extra_choices=tuple(Choice(v, label) for v, label in scale.extra_choices()),
-            min=_fmt(scale.min), max=_fmt(scale.max), unit=scale.unit))
+            error=errors.get(question.key, ""), choices=choices, extra_choices=extra_choices,
+            min=low, max=high, unit=scale.unit))
     return out
+
+
+@functools.lru_cache(maxsize=256)
+def _scale_view(scale: Scale) -> tuple[tuple[Choice, ...], tuple[Choice, ...], str, str]:
+    """A scale's choices and bounds as its questions show them: made once per scale,
+    not for every question of every page."""
+    return (tuple(Choice(v, label) for v, label in scale.choices()),
+            tuple(Choice(v, label) for v, label in scale.extra_choices()),
+            _fmt(scale.min), _fmt(scale.max))
 
 
 @dataclass(frozen=True)
