@@ -1,12 +1,12 @@
 """A question's markup, rendered once and kept: the survey's pages are mostly the same
 fieldsets over and over.
 
-A question's HTML depends only on its view model (`paging.QuestionView`, frozen) and its
-number on the page, so the `question` macro's output is kept per app in a bounded LRU
-cache. Only markup that carries no respondent's words is kept: a chosen point of a
-scale (one of a handful) is, a typed number or text and an error message are not, so
-nobody's answer lingers in a worker's memory after its request. With templates
-auto-reloading (debug), nothing is kept.
+A question's HTML depends only on its view model (`paging.QuestionView`, a named
+tuple) and its number on the page, so the `question` macro's output is kept per app in
+a bounded LRU cache. Only markup that carries no respondent's words is kept: a chosen
+point of a scale (one of a handful) is, a typed number or text and an error message
+are not, so nobody's answer lingers in a worker's memory after its request. With
+templates auto-reloading (debug), nothing is kept.
 """
 
 from __future__ import annotations

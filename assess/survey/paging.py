@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from questionnaires import Question, Questionnaire, Scale, Section
@@ -96,15 +96,15 @@ def progress(q: Questionnaire, all_pages: tuple[Page, ...], number: int) -> Prog
                     minutes_for(q, total - before))
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(NamedTuple):
     value: str
     label: str
 
 
-@dataclass(frozen=True)
-class QuestionView:
-    """Everything the field macro needs for one question; no lookups in templates."""
+class QuestionView(NamedTuple):
+    """Everything the field macro needs for one question; no lookups in templates. A
+    named tuple, not a dataclass: a page makes one per question and its markup is kept
+    by it (`survey.markup`), and a tuple is made and hashed in C."""
 
     key: str
     text: str
@@ -149,8 +149,7 @@ def _scale_view(scale: Scale) -> tuple[tuple[Choice, ...], tuple[Choice, ...], s
             _fmt(scale.min), _fmt(scale.max))
 
 
-@dataclass(frozen=True)
-class ReviewRow:
+class ReviewRow(NamedTuple):  # one per question on the review page: a tuple is quick
     key: str
     text: str
     answer: str
