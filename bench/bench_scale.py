@@ -11,7 +11,7 @@ its own, as an operator would meet it:
 - `results page again`: the same page with the release's scored results kept (the
   second view of a release, by anyone: `console.results.round_results`);
 - `results, next release`: the page after 10 more responses made a release, the
-  previous one's results and answers kept (only the new responses are read);
+  previous one's results and tally kept (only the new responses are read);
 - `report (console)`: GET .../report.pdf with nothing kept (scoring + PDF);
 - `report after page`: the PDF of a release whose results page was seen (PDF only);
 - `csv (console)`: GET .../answers.csv, the streamed body read to the end;

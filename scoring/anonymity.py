@@ -83,17 +83,30 @@ def hidden_groups(grouping: Grouping, present: np.ndarray, k: int
     whole team has fewer than k values (then everything is hidden).
     """
     present = np.asarray(present, dtype=bool)
-    views = grouping.views
-    total = int(present.sum())
+    if not present.any():
+        return frozenset()
+    ids, cell_keys = grouping.cells(present)
+    return hidden_in_cells(grouping.views, cell_keys, np.bincount(ids, minlength=len(cell_keys)),
+                           grouping.groups, k)
+
+
+def hidden_in_cells(views: Sequence[str], cell_keys: Sequence[tuple[str, ...]],
+                    counts: Sequence[float] | np.ndarray,
+                    everything: frozenset[tuple[str, str]], k: int
+                    ) -> frozenset[tuple[str, str]]:
+    """`hidden_groups` from how many respondents of each cell (its label in each view,
+    cells in `Grouping.cells` order) have a value; `everything` is every group of every
+    respondent, with a value or not."""
+    sizes = [int(n) for n in counts]
+    total = sum(sizes)
     if total == 0:
         return frozenset()
-    everything = grouping.groups
     if total < k:
         return frozenset(everything | {ALL})
-    ids, cell_keys = grouping.cells(present)
-    sizes = np.bincount(ids, minlength=len(cell_keys))
-    with_members = {(view, key[i]) for key in cell_keys for i, view in enumerate(views)}
-    return frozenset(_suppress(tuple(views), tuple(cell_keys), tuple(int(s) for s in sizes), k)
+    used = [(tuple(key), n) for key, n in zip(cell_keys, sizes, strict=True) if n > 0]
+    with_members = {(view, key[i]) for key, _ in used for i, view in enumerate(views)}
+    return frozenset(_suppress(tuple(views), tuple(key for key, _ in used),
+                               tuple(n for _, n in used), k)
                      | (everything - with_members))  # a group without members: no figure
 
 

@@ -71,14 +71,6 @@ class Answers:
         rows = np.asarray(mask, dtype=bool)
         return self._rows(lambda obj: obj[rows].reset_index(drop=True))
 
-    def in_respondent_order(self) -> Answers:
-        """The same answers, rows ordered by respondent id (code point order): one order
-        whatever order they were read in."""
-        order = np.argsort(self.respondent.to_numpy(dtype=str), kind="stable")
-        if (order == np.arange(len(order))).all():
-            return self
-        return self._rows(lambda obj: obj.iloc[order].reset_index(drop=True))
-
     def _rows(self, pick: Any) -> Answers:
         """The same questionnaire, `pick` applied to each per-respondent part."""
         return Answers(self.questionnaire_key, self.questionnaire_version,

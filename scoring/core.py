@@ -7,7 +7,6 @@ See DESIGN.md "Scoring — normative formula". Everything works on NumPy arrays 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -16,6 +15,7 @@ from questionnaires import Questionnaire
 
 from .answers import Answers
 from .model import DimensionScore, GroupScore, Overall
+from .stats import Moments
 
 
 def score_values(q: Questionnaire, key: str, values: np.ndarray | float) -> np.ndarray:
@@ -36,64 +36,55 @@ def score_values(q: Questionnaire, key: str, values: np.ndarray | float) -> np.n
 
 
 def item_scores(answers: Answers, q: Questionnaire) -> np.ndarray:
-    """Respondents x scored questions, each answer mapped to 0..100 (NaN = not scored).
+    """Respondents x scored questions, each answer mapped to 0..100 (NaN = not scored)."""
+    return item_block(q, answers.values.to_numpy(dtype=float),
+                      answers.role.to_numpy(dtype=object))
+
+
+def item_block(q: Questionnaire, raw: np.ndarray, role: np.ndarray) -> np.ndarray:
+    """`item_scores` of raw answers (respondents x scored questions, in questionnaire
+    order) and the respondents' roles.
 
     A respondent who gave a role is scored only on the questions asked of that role
     (FORMAT.md: each role judges only what it can judge).
     """
-    raw = answers.values.to_numpy(dtype=float)  # only read: no copy when already floats
     # Roles as codes into the few distinct roles, so who is asked a question is one
     # lookup per respondent, made once per distinct audience.
-    codes, roles = pd.factorize(answers.role.to_numpy(dtype=object), use_na_sentinel=False)
+    codes, roles = pd.factorize(role, use_na_sentinel=False)
     asked: dict[tuple[str, ...], np.ndarray] = {}
     out = np.empty(raw.shape)  # row-major: the matrix products below are 3x faster
-    for j, key in enumerate(answers.values.columns):
-        question = q.question(key)
+    for j, question in enumerate(q.scored_questions):
         column = raw[:, j]
         if "all" not in question.audiences:
             audiences = tuple(question.audiences)
             if audiences not in asked:
-                by_role = np.array([role == "" or role in audiences for role in roles],
-                                   dtype=bool)
+                by_role = np.array([r == "" or r in audiences for r in roles], dtype=bool)
                 asked[audiences] = by_role[codes] if len(codes) else np.zeros(0, dtype=bool)
             column = np.where(asked[audiences], column, np.nan)
-        out[:, j] = score_values(q, key, column)
+        out[:, j] = score_values(q, question.key, column)
     return out
 
 
-@dataclass(frozen=True, eq=False)
-class DimensionMatrix:
-    """Per-respondent dimension scores (NaN = no score) and what each one rests on.
-
-    `perception` holds, for dimensions that also have a measure, the same respondents'
-    perception-item scores (one group's view of another), kept apart for the gap.
-    """
-
-    keys: tuple[str, ...]
-    scores: np.ndarray  # respondents x dimensions
-    basis: tuple[str, ...]  # per dimension: measure | perception
-    perception: np.ndarray  # respondents x dimensions, NaN where there is no such view
-
-
-def respondent_dimensions(answers: Answers, q: Questionnaire,
-                          items: np.ndarray | None = None) -> DimensionMatrix:
-    """Each respondent's weighted mean of answered items, per dimension."""
-    if items is None:
-        items = item_scores(answers, q)
+def dimension_weights(q: Questionnaire) -> tuple[tuple[str, ...], np.ndarray, np.ndarray,
+                                                 tuple[str, ...]]:
+    """(dimension keys, measure weights, perception weights, basis): the weights are
+    scored questions x dimensions, so that items @ weights gives each respondent's
+    weighted mean per dimension. A dimension with perception items only is measured by
+    them (basis "perception"); otherwise its perception items are kept apart, for the gap
+    between one group's view and another's own measure."""
     keys = tuple(d.key for d in q.dimensions)
     dim_index = {k: i for i, k in enumerate(keys)}
-    columns = list(answers.values.columns)
-    measure = np.zeros((len(columns), len(keys)))
-    view = np.zeros((len(columns), len(keys)))
-    for j, key in enumerate(columns):
-        question = q.question(key)
+    scored = q.scored_questions
+    measure = np.zeros((len(scored), len(keys)))
+    view = np.zeros((len(scored), len(keys)))
+    for j, question in enumerate(scored):
         target = view if question.perception else measure
         target[j, dim_index[str(question.dimension)]] = question.weight
     only_view = (measure.sum(axis=0) == 0) & (view.sum(axis=0) > 0)
     measure[:, only_view] = view[:, only_view]
     basis = tuple("perception" if flag else "measure" for flag in only_view)
     view[:, only_view] = 0.0
-    return DimensionMatrix(keys, _weighted(items, measure), basis, _weighted(items, view))
+    return keys, measure, view, basis
 
 
 ROWS_AT_A_TIME = 8192  # respondents per step of the row-wise steps: memory stays flat
@@ -107,58 +98,32 @@ def row_blocks(n: int) -> Iterator[slice]:
     return (slice(start, min(start + size, n)) for start in range(0, n, size))
 
 
-def _weighted(items: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    out = np.empty((items.shape[0], weights.shape[1]))
-    for rows in row_blocks(items.shape[0]):
-        block = items[rows]
-        answered = ~np.isnan(block)
-        numerator = np.where(answered, block, 0.0) @ weights
-        denominator = answered.astype(float) @ weights
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out[rows] = np.where(denominator > 0,
-                                 numerator / np.where(denominator > 0, denominator, 1), np.nan)
-    return out
-
-
-@dataclass(frozen=True)
-class Aggregate:
-    mean: float | None
-    n: int
-    sd: float | None
-
-
-def aggregate_columns(matrix: np.ndarray) -> list[Aggregate]:
-    """Plain mean, count and sample SD of the non-missing values of every column."""
-    present = ~np.isnan(matrix)
-    n = present.sum(axis=0)
-    filled = np.where(present, matrix, 0.0)
+def weighted_block(items: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Each respondent's weighted mean of the items answered, per column of weights
+    (NaN where none of its items was answered)."""
+    answered = ~np.isnan(items)
+    numerator = np.where(answered, items, 0.0) @ weights
+    denominator = answered.astype(float) @ weights
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = filled.sum(axis=0) / n
-        deviations = np.where(present, matrix - mean, 0.0)
-        var = (deviations**2).sum(axis=0) / (n - 1)
-    out = []
-    for j in range(matrix.shape[1]):
-        count = int(n[j])
-        out.append(Aggregate(
-            float(mean[j]) if count else None,
-            count,
-            float(np.sqrt(var[j])) if count >= 2 else None,
-        ))
-    return out
+        return np.where(denominator > 0, numerator / np.where(denominator > 0, denominator, 1),
+                        np.nan)
 
 
-def dimension_scores(q: Questionnaire, matrix: DimensionMatrix, aggregates: Sequence[Aggregate],
-                     hidden: Sequence[bool]) -> tuple[DimensionScore, ...]:
-    """Team dimension scores; a hidden one keeps its n but shows no score."""
+def dimension_scores(q: Questionnaire, moments: Moments, hidden: Sequence[bool]
+                     ) -> tuple[DimensionScore, ...]:
+    """A group's dimension scores from the moments of its respondents' dimension scores
+    (mean, n, sample SD); a hidden one keeps its n but shows no score."""
+    keys, _, _, basis = dimension_weights(q)
     out = []
-    for key, basis, agg, hide in zip(matrix.keys, matrix.basis, aggregates, hidden,
-                                     strict=True):
+    for j, (key, kind, hide) in enumerate(zip(keys, basis, hidden, strict=True)):
         dim = q.dimension(key)
-        hide = hide and agg.n > 0
-        score = None if hide else agg.mean
+        n = int(moments.n[j])
+        hide = hide and n > 0
+        score = None if hide or not n else float(moments.mean[j])
+        sd = None if hide or n < 2 else float(moments.sd[j])
         out.append(DimensionScore(
-            key=key, group=dim.group, title=dim.title, score=score, n=agg.n,
-            sd=None if hide else agg.sd, band=q.band(score), suppressed=hide, basis=basis,
+            key=key, group=dim.group, title=dim.title, score=score, n=n,
+            sd=sd, band=q.band(score), suppressed=hide, basis=kind,
         ))
     return tuple(out)
 

@@ -9,20 +9,10 @@ import numpy as np
 
 from questionnaires import Questionnaire
 
-from .anonymity import ALL, UNSPECIFIED, Grouping, hidden_groups
+from .anonymity import ALL, UNSPECIFIED, hidden_in_cells
 from .answers import Answers
 from .causes import Facts, find_root_causes
-from .core import (
-    DimensionMatrix,
-    aggregate_columns,
-    dimension_scores,
-    effective_weights,
-    item_scores,
-    respondent_dimensions,
-    roll_up,
-    row_blocks,
-    score_values,
-)
+from .core import dimension_scores, effective_weights, roll_up, score_values
 from .ladder import build_ladder
 from .model import (
     Agreement,
@@ -35,8 +25,9 @@ from .model import (
     Segment,
     Trend,
 )
-from .plan import choose_fixes, weak_breadth
-from .stats import cronbach_alpha, welch_t
+from .plan import choose_fixes
+from .stats import Moments, alpha_of, welch_of
+from .tally import Tally, alpha_items, tally
 
 SEGMENT_COLUMNS = ("role", "team")
 SIDES = ("leadership", "team", "other")
@@ -49,21 +40,22 @@ def threshold_for(q: Questionnaire, min_group_size: int | None = None) -> int:
     return int(min_group_size) if min_group_size is not None else q.min_group_size
 
 
-def score(answers: Answers, q: Questionnaire, *, by: str | None = None,
-          previous: Answers | None = None, ceo: Result | None = None,
+def score(answers: Answers | Tally, q: Questionnaire, *, by: str | None = None,
+          previous: Answers | Tally | None = None, ceo: Result | None = None,
           min_group_size: int | None = None) -> Result:
     """Score a round: dimensions, groups, overall, segments, findings and the plan.
 
-    `previous` must already be expressed in this questionnaire's keys (see
-    `parse_answers(..., apply_lineage=True)`); `ceo` is the scored CEO self-assessment
-    to set against the team.
+    `answers` are validated answers or their tally (`scoring.tally`: a large round is
+    tallied chunk by chunk). `previous` must already be expressed in this questionnaire's
+    keys (see `parse_answers(..., apply_lineage=True)`); `ceo` is the scored CEO
+    self-assessment to set against the team.
     """
     return score_views(answers, q, by=(by,), previous=previous, ceo=ceo,
                        min_group_size=min_group_size)[by]
 
 
-def score_views(answers: Answers, q: Questionnaire, *, by: Sequence[str | None],
-                previous: Answers | None = None, ceo: Result | None = None,
+def score_views(answers: Answers | Tally, q: Questionnaire, *, by: Sequence[str | None],
+                previous: Answers | Tally | None = None, ceo: Result | None = None,
                 min_group_size: int | None = None) -> dict[str | None, Result]:
     """`score` once per segmentation in `by` (e.g. by role and by team, for one page),
     with everything but the segments worked out once: the results differ only in
@@ -74,113 +66,119 @@ def score_views(answers: Answers, q: Questionnaire, *, by: Sequence[str | None],
                              f"{', '.join(SEGMENT_COLUMNS)}")
     if answers.questionnaire_key != q.key:
         raise ValueError(f"answers are for {answers.questionnaire_key}, not {q.key}")
+    t = answers if isinstance(answers, Tally) else tally(answers, q)
     k = threshold_for(q, min_group_size)
-    n = len(answers)
-    items = item_scores(answers, q)
-    matrix = respondent_dimensions(answers, q, items)
-    grouping = _grouping(answers, q)
-    hidden = [hidden_groups(grouping, ~np.isnan(matrix.scores[:, j]), k)
-              for j in range(len(matrix.keys))]
-    dims = dimension_scores(q, matrix, aggregate_columns(matrix.scores),
-                            [ALL in h for h in hidden])
-    quality = response_quality(answers, q)
+    n = t.respondents
+    hidden = hidden_per_dimension(t, k)
+    dims = dimension_scores(q, t.pooled(), [ALL in h for h in hidden])
+    quality = Quality(respondents=n, straight_lining=t.straight_lining,
+                      too_fast=t.too_fast, flagged=t.flagged)
     if n < k:
         groups, overall = roll_up(q, dims)
         below = Result(q.key, q.version, n, k, overall, groups, dims, quality=quality,
                        below_threshold=True)
         return {view: replace(below, segment_by=view) for view in by}
     groups, overall = roll_up(q, dims)
-    item_results = item_summary(answers, q, items, k)
-    gaps = perception_gaps(q, matrix, dims, grouping, hidden, k, ceo)
+    item_results = item_summary(t, q, k)
+    gaps = perception_gaps(q, t, dims, hidden, k, ceo)
     agreement = agreement_flags(q, dims, k)
     released = {d.key: d for d in dims if not d.suppressed and d.score is not None}
     facts = Facts(q=q, k=k, dimensions=released, items={i.key: i for i in item_results},
                   item_score_of=lambda key, value: float(score_values(q, key, value)),
                   gaps=gaps)
     causes = find_root_causes(facts)
-    fixes = choose_fixes(q, causes, released,
-                         weak_breadth(matrix.keys, matrix.scores, q.analysis.weak_below),
-                         effective_weights(q))
-    trend = trend_since(previous, q, matrix, k) if previous is not None else ()
+    keys = [d.key for d in q.dimensions]
+    counted = t.pooled().n
+    breadth = {key: float(t.weak[j] / counted[j]) if counted[j] else 0.0
+               for j, key in enumerate(keys)}
+    fixes = choose_fixes(q, causes, released, breadth, effective_weights(q))
+    if previous is not None:
+        before = previous if isinstance(previous, Tally) else tally(previous, q)
+        trend = trend_since(before, q, t, k)
+    else:
+        trend = ()
     shared = Result(
         questionnaire_key=q.key, questionnaire_version=q.version, respondents=n,
         min_group_size=k, overall=overall, groups=groups, dimensions=dims,
         items=item_results, root_causes=causes,
         fixes=fixes, gaps=gaps, agreement=agreement, trend=trend, quality=quality,
-        reliability=reliability(answers, q, items, k),
+        reliability=reliability(t, q, k),
         ladder=build_ladder(q, released, causes, {d.key: facts.split(d.key) for d in dims}),
     )
     return {view: replace(shared, segment_by=view,
-                          segments=segment_scores(q, matrix, grouping, hidden, view, k)
-                          if view else ())
+                          segments=segment_scores(q, t, hidden, view, k) if view else ())
             for view in by}
 
 
-def _grouping(answers: Answers, q: Questionnaire) -> Grouping:
-    """Every view a result (or any other page of the same round) may show."""
-    role = answers.role.to_numpy(dtype=object)
-    side = np.full(len(role), "other", dtype=object)
-    side[np.isin(role, q.analysis.leadership_roles)] = "leadership"
-    side[np.isin(role, q.analysis.team_roles)] = "team"
-    team = answers.team.to_numpy(dtype=object)
-    return Grouping({
-        "role": np.where(role == "", UNSPECIFIED, role).astype(object),
-        "team": np.where(team == "", UNSPECIFIED, team).astype(object),
-        "side": side,
-    })
+def hidden_per_dimension(t: Tally, k: int) -> list[frozenset[tuple[str, str]]]:
+    """Per dimension, the groups of every view that the anonymity module hides."""
+    views = ("role", "team", "side")
+    keys = tuple(zip(*(t.labels(view) for view in views), strict=True))
+    everything = frozenset((view, label) for view in views
+                           for label, size in zip(t.labels(view), t.cell_sizes, strict=True)
+                           if size > 0)
+    return [hidden_in_cells(views, keys, t.dimensions.n[:, j], everything, k)
+            for j in range(t.dimensions.n.shape[1])]
 
 
-def item_summary(answers: Answers, q: Questionnaire, items: np.ndarray,
-                 k: int) -> tuple[ItemScore, ...]:
+def item_summary(t: Tally, q: Questionnaire, k: int) -> tuple[ItemScore, ...]:
     """Each question across the whole team; one of fewer than k answers is hidden."""
-    raw = answers.values.to_numpy(dtype=float)
-    present = ~np.isnan(items)
-    counts = present.sum(axis=0)
-    dont_know = answers.dont_know.to_numpy(dtype=bool).sum(axis=0)
     out = []
-    for j, key in enumerate(answers.values.columns):
-        question = q.question(key)
-        count = int(counts[j])
+    for j, question in enumerate(q.scored_questions):
+        count = int(t.items.n[j])
+        dont_know = int(t.dont_know[j])
         if count == 0 or count < k:
-            out.append(ItemScore(key, question.dimension, None, None, None, count,
-                                 suppressed=count > 0, dont_know=int(dont_know[j])))
+            out.append(ItemScore(question.key, question.dimension, None, None, None, count,
+                                 suppressed=count > 0, dont_know=dont_know))
             continue
-        column = raw[present[:, j], j]
+        values = t.values[j]
+        answers = np.array(sorted(values))
+        counts = np.array([values[v] for v in answers.tolist()], dtype=float)
         scale = q.scale_of(question)
         agree = disagree = None
         if scale.type == "likert" and scale.min is not None and scale.max is not None:
             middle = (scale.min + scale.max) / 2
-            agree = float((column > middle).mean())
-            disagree = float((column < middle).mean())
+            agree = float(counts[answers > middle].sum() / count)
+            disagree = float(counts[answers < middle].sum() / count)
         out.append(ItemScore(
-            key=key, dimension=question.dimension, score=float(items[present[:, j], j].mean()),
-            median=float(np.median(column)), raw_mean=float(column.mean()), n=count,
-            agree=agree, disagree=disagree, dont_know=int(dont_know[j])))
+            key=question.key, dimension=question.dimension, score=float(t.items.mean[j]),
+            median=_median(answers, counts), raw_mean=float((answers * counts).sum() / count),
+            n=count, agree=agree, disagree=disagree, dont_know=dont_know))
     return tuple(out)
 
 
-def _released(q: Questionnaire, matrix: DimensionMatrix, rows: np.ndarray,
+def _median(values: np.ndarray, counts: np.ndarray) -> float:
+    """The median of sorted distinct values, each given `counts` times (np.median's)."""
+    ends = np.cumsum(counts)
+    total = int(ends[-1])
+
+    def at(position: int) -> float:  # the value at a 0-based position of the sorted whole
+        return float(values[int(np.searchsorted(ends, position, side="right"))])
+
+    if total % 2:
+        return at(total // 2)
+    return (at(total // 2 - 1) + at(total // 2)) / 2
+
+
+def _released(q: Questionnaire, moments: Moments,
               hidden: Sequence[frozenset[tuple[str, str]]],
               group: tuple[str, str]) -> tuple[DimensionScore, ...]:
     """A group's dimension scores, each hidden where the anonymity module says so."""
-    return dimension_scores(q, matrix, aggregate_columns(matrix.scores[rows]),
-                            [group in h or ALL in h for h in hidden])
+    return dimension_scores(q, moments, [group in h or ALL in h for h in hidden])
 
 
-def segment_scores(q: Questionnaire, matrix: DimensionMatrix, grouping: Grouping,
-                   hidden: Sequence[frozenset[tuple[str, str]]], by: str,
-                   k: int) -> tuple[Segment, ...]:
+def segment_scores(q: Questionnaire, t: Tally, hidden: Sequence[frozenset[tuple[str, str]]],
+                   by: str, k: int) -> tuple[Segment, ...]:
     """Scores per role or team; a segment under k, or one whose every figure the
     anonymity module hides, is shown only as its size."""
-    labels = grouping.labels[by]
-    present = set(labels.tolist())
+    present = {label for label, size in zip(t.labels(by), t.cell_sizes, strict=True)
+               if size > 0}
     keys = ([r for r in (*q.roles, UNSPECIFIED) if r in present] if by == "role"
             else sorted(present))
     segments = []
     for key in keys:
-        rows = labels == key
-        size = int(rows.sum())
-        dims = _released(q, matrix, rows, hidden, (by, key))
+        size = t.size(by, key)
+        dims = _released(q, t.pooled(by, key), hidden, (by, key))
         if size < k or all(d.suppressed or d.score is None for d in dims):
             segments.append(Segment(key=key, n=size, suppressed=True))
             continue
@@ -190,8 +188,7 @@ def segment_scores(q: Questionnaire, matrix: DimensionMatrix, grouping: Grouping
     return tuple(segments)
 
 
-def perception_gaps(q: Questionnaire, matrix: DimensionMatrix,
-                    dims: Sequence[DimensionScore], grouping: Grouping,
+def perception_gaps(q: Questionnaire, t: Tally, dims: Sequence[DimensionScore],
                     hidden: Sequence[frozenset[tuple[str, str]]], k: int,
                     ceo: Result | None) -> tuple[Gap, ...]:
     """Leadership vs. team (as anonymous groups) and the CEO's own view vs. the team.
@@ -200,21 +197,20 @@ def perception_gaps(q: Questionnaire, matrix: DimensionMatrix,
     set against the reps' own measure."""
     limit = q.analysis.gap_threshold
     out: list[Gap] = []
-    side = grouping.labels["side"]
-    lead_rows, team_rows = side == "leadership", side == "team"
-    if q.audience == "team" and lead_rows.any() and team_rows.any():
-        lead = _released(q, matrix, lead_rows, hidden, ("side", "leadership"))
-        team = _released(q, matrix, team_rows, hidden, ("side", "team"))
-        views = aggregate_columns(matrix.perception[lead_rows])
-        for j, key in enumerate(matrix.keys):
+    if q.audience == "team" and t.size("side", "leadership") and t.size("side", "team"):
+        lead = _released(q, t.pooled("side", "leadership"), hidden, ("side", "leadership"))
+        team = _released(q, t.pooled("side", "team"), hidden, ("side", "team"))
+        views = t.perception.pooled(t.rows("side", "leadership"))
+        for j, dim in enumerate(q.dimensions):
             a, b = lead[j], team[j]
-            if views[j].n:  # leadership's view of the reps, against their own measure
-                a = DimensionScore(key, a.group, a.title, None if views[j].n < k else
-                                   views[j].mean, views[j].n, None, None,
-                                   suppressed=views[j].n < k, basis="perception")
+            seen = int(views.n[j])
+            if seen:  # leadership's view of the reps, against their own measure
+                a = DimensionScore(dim.key, a.group, a.title, None if seen < k else
+                                   float(views.mean[j]), seen, None, None,
+                                   suppressed=seen < k, basis="perception")
             hide = a.suppressed or b.suppressed or a.score is None or b.score is None
             gap = None if hide else float(a.score) - float(b.score)  # type: ignore[arg-type]
-            out.append(Gap(key, "leadership", "team", None if hide else a.score,
+            out.append(Gap(dim.key, "leadership", "team", None if hide else a.score,
                            None if hide else b.score, a.n, b.n, gap,
                            flagged=gap is not None and abs(gap) > limit, suppressed=hide))
     if ceo is not None:
@@ -239,79 +235,39 @@ def agreement_flags(q: Questionnaire, dims: Sequence[DimensionScore],
                  for d in dims if not d.suppressed and d.sd is not None)
 
 
-def trend_since(previous: Answers, q: Questionnaire, current: DimensionMatrix,
+def trend_since(previous: Tally, q: Questionnaire, current: Tally,
                 k: int) -> tuple[Trend, ...]:
     """Per dimension: change in team score and Welch's t-test on respondent scores.
 
     A change is called real when p < 0.05; dimensions hidden in either round are left out.
     """
-    before = respondent_dimensions(previous, q)
+    before, now = previous.pooled(), current.pooled()
     out = []
-    for j, key in enumerate(current.keys):
-        now = current.scores[:, j]
-        now = now[~np.isnan(now)]
-        then = before.scores[:, j]
-        then = then[~np.isnan(then)]
-        if now.size < max(k, 1) or then.size < max(k, 1):
+    for j, dim in enumerate(q.dimensions):
+        then_j, now_j = before.take(np.array([j])), now.take(np.array([j]))
+        n_now, n_then = int(now_j.n[0]), int(then_j.n[0])
+        if n_now < max(k, 1) or n_then < max(k, 1):
             continue
-        test = welch_t(then, now)
-        prev_mean, curr_mean = float(then.mean()), float(now.mean())
+        test = welch_of(then_j, now_j)
+        prev_mean, curr_mean = float(then_j.mean[0]), float(now_j.mean[0])
         out.append(Trend(
-            dimension=key, previous=prev_mean, current=curr_mean,
-            change=curr_mean - prev_mean, n_previous=int(then.size), n_current=int(now.size),
+            dimension=dim.key, previous=prev_mean, current=curr_mean,
+            change=curr_mean - prev_mean, n_previous=n_then, n_current=n_now,
             t=test.t, p_value=test.p_value,
             real=None if test.p_value is None else bool(test.p_value < 0.05),
         ))
     return tuple(out)
 
 
-def response_quality(answers: Answers, q: Questionnaire) -> Quality:
-    """Straight-lining and implausibly fast completion: counted, never dropped."""
-    likert = np.array([q.scales[q.question(key).scale].type == "likert"
-                       for key in answers.values.columns], dtype=bool)
-    values = answers.values.to_numpy(dtype=float)  # a view when already floats
-    straight = np.zeros(len(values), dtype=bool)
-    total_answered = np.zeros(len(values), dtype=int)
-    for rows in row_blocks(len(values)):
-        present = ~np.isnan(values[rows])
-        total_answered[rows] = present.sum(axis=1)
-        raw, present = values[rows][:, likert], present[:, likert]
-        high = np.where(present, raw, -np.inf).max(axis=1, initial=-np.inf)
-        low = np.where(present, raw, np.inf).min(axis=1, initial=np.inf)
-        straight[rows] = (present.sum(axis=1) >= q.analysis.straightline_min_items) & \
-            (high == low)
-    duration = answers.duration.to_numpy(dtype=float)
-    with np.errstate(invalid="ignore"):
-        fast = ~np.isnan(duration) & (duration < total_answered
-                                      * q.analysis.min_seconds_per_item)
-    flagged = straight | fast
-    ids = answers.respondent.to_numpy(dtype=object)
-    return Quality(
-        respondents=len(answers), straight_lining=int(straight.sum()), too_fast=int(fast.sum()),
-        flagged=tuple(str(ids[i]) for i in np.flatnonzero(flagged) if ids[i]),
-    )
-
-
-def reliability(answers: Answers, q: Questionnaire, items: np.ndarray,
-                k: int) -> tuple[Reliability, ...]:
-    """Cronbach's alpha per dimension with two or more items, over complete answers.
-
-    Items everyone is asked are used when there are two or more of them, so role-only
-    items do not shrink the complete cases to nothing.
-    """
-    columns = list(answers.values.columns)
+def reliability(t: Tally, q: Questionnaire, k: int) -> tuple[Reliability, ...]:
+    """Cronbach's alpha per dimension with two or more items (`tally.alpha_items`), over
+    complete answers."""
     out = []
-    for dim in q.dimensions:
-        members = [c for c in columns if q.question(c).dimension == dim.key
-                   and not q.question(c).perception]
-        general = [c for c in members if "all" in q.question(c).audiences]
-        chosen = general if len(general) >= 2 else members
-        if len(chosen) < 2:
+    for dim, chosen, kept in zip(q.dimensions, alpha_items(q), t.alpha, strict=True):
+        if chosen is None or kept is None:
             continue
-        block = items[:, [columns.index(c) for c in chosen]]
-        complete = block[~np.isnan(block).any(axis=1)]
-        count = int(complete.shape[0])
+        count = int(kept.totals.n.sum())
         enough = count >= max(q.analysis.alpha_min_n, k)
         out.append(Reliability(dim.key, len(chosen), count,
-                               cronbach_alpha(complete) if enough else None))
+                               alpha_of(kept.items, kept.totals) if enough else None))
     return tuple(out)

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import numpy as np
-
 from questionnaires import Fix, Questionnaire
 
 from .model import DimensionScore, FixPick, RootCause
@@ -89,15 +87,3 @@ def _text(q: Questionnaire, fix: Fix, cause: RootCause | None, dimension: str | 
     key = (cause.dimensions[0] if cause and cause.dimensions else None) or dimension
     subject = q.dimension(key).title.lower() if key else "the weakest area"
     return fix.text.replace("{subject}", subject)
-
-
-def weak_breadth(matrix_keys: Sequence[str], scores: np.ndarray,
-                 limit: float) -> dict[str, float]:
-    """Share of respondents (with a score) whose own dimension score is weak."""
-    present = ~np.isnan(scores)
-    weak = present & (np.where(present, scores, 0.0) < limit)
-    counts = present.sum(axis=0)
-    out = {}
-    for j, key in enumerate(matrix_keys):
-        out[key] = float(weak[:, j].sum() / counts[j]) if counts[j] else 0.0
-    return out

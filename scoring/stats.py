@@ -60,6 +60,87 @@ def t_two_sided_p(t: float, df: float) -> float:
     return betainc(df / 2.0, 0.5, df / (df + t * t))
 
 
+@dataclass(frozen=True, eq=False)
+class Moments:
+    """Count, sum and sum of squared deviations from the mean, element by element: what a
+    mean and a sample SD are made of, joined exactly across disjoint sets of values
+    (Chan, Golub and LeVeque's pairwise update)."""
+
+    n: np.ndarray
+    total: np.ndarray
+    m2: np.ndarray
+
+    @classmethod
+    def empty(cls, shape: tuple[int, ...]) -> Moments:
+        return cls(np.zeros(shape), np.zeros(shape), np.zeros(shape))
+
+    @classmethod
+    def of(cls, values: np.ndarray) -> Moments:
+        """Moments of each column of values (NaN = no value)."""
+        present = ~np.isnan(values)
+        n = present.sum(axis=0).astype(float)
+        total = np.where(present, values, 0.0).sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(n > 0, total / np.where(n > 0, n, 1), 0.0)
+        m2 = (np.where(present, values - mean, 0.0) ** 2).sum(axis=0)
+        return cls(n, total, m2)
+
+    @classmethod
+    def by_group(cls, ids: np.ndarray, groups: int, values: np.ndarray) -> Moments:
+        """Moments per group (rows) of each column of values (respondents x columns),
+        `ids` the group of each respondent."""
+        present = ~np.isnan(values)
+        columns = values.shape[1]
+        flat = (ids[:, None] * columns + np.arange(columns)).ravel()
+        size = groups * columns
+
+        def summed(weights: np.ndarray) -> np.ndarray:
+            return np.bincount(flat, weights=weights.ravel(), minlength=size).reshape(
+                groups, columns)
+
+        n = summed(present.astype(float))
+        total = summed(np.where(present, values, 0.0))
+        mean = np.where(n > 0, total / np.where(n > 0, n, 1), 0.0)
+        m2 = summed(np.where(present, values - mean[ids], 0.0) ** 2)
+        return cls(n, total, m2)
+
+    @property
+    def mean(self) -> np.ndarray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(self.n > 0, self.total / np.where(self.n > 0, self.n, 1), np.nan)
+
+    @property
+    def sd(self) -> np.ndarray:
+        """Sample SD (n - 1); NaN below two values."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(self.n >= 2, np.sqrt(self.m2 / np.where(self.n >= 2, self.n - 1, 1)),
+                            np.nan)
+
+    def __add__(self, other: Moments) -> Moments:
+        n = self.n + other.n
+        with np.errstate(invalid="ignore", divide="ignore"):
+            both = (self.n > 0) & (other.n > 0)
+            delta = np.where(both, other.mean - self.mean, 0.0)
+            extra = np.where(both, delta * delta * self.n * other.n / np.where(n > 0, n, 1),
+                             0.0)
+        return Moments(n, self.total + other.total, self.m2 + other.m2 + extra)
+
+    def pooled(self, rows: np.ndarray | slice) -> Moments:
+        """The moments of the union of some rows (groups), per column."""
+        n, total, m2 = self.n[rows], self.total[rows], self.m2[rows]
+        count = n.sum(axis=0)
+        whole = total.sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(count > 0, whole / np.where(count > 0, count, 1), 0.0)
+            own = np.where(n > 0, total / np.where(n > 0, n, 1), 0.0)
+        spread = (m2 + np.where(n > 0, n * (own - mean) ** 2, 0.0)).sum(axis=0)
+        return Moments(count, whole, spread)
+
+    def take(self, rows: np.ndarray) -> Moments:
+        return Moments(self.n[rows], self.total[rows], self.m2[rows])
+
+
+
 @dataclass(frozen=True)
 class WelchResult:
     t: float | None  # None when a side has n < 2, or when both sides have no spread
@@ -69,13 +150,17 @@ class WelchResult:
 
 def welch_t(a: np.ndarray, b: np.ndarray) -> WelchResult:
     """Welch's unequal-variances t-test of mean(b) - mean(a); None when a side has n < 2."""
-    a = np.asarray(a, dtype=float)
-    b = np.asarray(b, dtype=float)
-    na, nb = len(a), len(b)
+    return welch_of(Moments.of(np.asarray(a, dtype=float)[:, None]),
+                    Moments.of(np.asarray(b, dtype=float)[:, None]))
+
+
+def welch_of(a: Moments, b: Moments) -> WelchResult:
+    """`welch_t` from the two sides' moments (one value each)."""
+    na, nb = float(a.n.sum()), float(b.n.sum())
     if na < 2 or nb < 2:
         return WelchResult(None, None, None)
-    va, vb = a.var(ddof=1) / na, b.var(ddof=1) / nb
-    diff = float(b.mean() - a.mean())
+    va, vb = float(a.m2.sum()) / (na - 1) / na, float(b.m2.sum()) / (nb - 1) / nb
+    diff = float(b.total.sum()) / nb - float(a.total.sum()) / na
     se2 = va + vb
     if se2 == 0.0:
         if diff == 0.0:
@@ -89,10 +174,16 @@ def welch_t(a: np.ndarray, b: np.ndarray) -> WelchResult:
 def cronbach_alpha(items: np.ndarray) -> float | None:
     """Internal consistency of a respondents x items matrix without missing values."""
     items = np.asarray(items, dtype=float)
-    n, k = items.shape
+    return alpha_of(Moments.of(items), Moments.of(items.sum(axis=1)[:, None]))
+
+
+def alpha_of(items: Moments, totals: Moments) -> float | None:
+    """`cronbach_alpha` from the moments of each item and of their sum, over the same
+    complete answers."""
+    k, n = len(items.n), float(totals.n.sum())
     if k < 2 or n < 2:
         return None
-    total_var = items.sum(axis=1).var(ddof=1)
+    total_var = float(totals.m2.sum()) / (n - 1)
     if total_var == 0.0:
         return None
-    return float(k / (k - 1) * (1.0 - items.var(axis=0, ddof=1).sum() / total_var))
+    return float(k / (k - 1) * (1.0 - float(items.m2.sum()) / (n - 1) / total_var))

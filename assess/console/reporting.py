@@ -46,13 +46,6 @@ def round_for(round_id: int, consultant_id: int | None = None) -> Round:
 CHUNK = 5000  # responses read, decoded and validated at a time
 
 
-def joined(parts: list[Answers], q: Questionnaire) -> Answers:
-    """Chunks of one round's answers as one, in respondent order (however they were read:
-    a scoring never depends on the order rows came in)."""
-    answers = Answers.concat(parts) if parts else Answers.from_records([], q)
-    return answers.in_respondent_order()
-
-
 def response_chunks(round_id: int, released: frozenset[str], q: Questionnaire, *,
                     lineage: bool, size: int = CHUNK,
                     connection: sa.Connection | None = None) -> Iterator[Answers]:

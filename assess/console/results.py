@@ -16,6 +16,7 @@ from flask import current_app
 
 from questionnaires import Questionnaire
 from scoring import Answers, Result
+from scoring.tally import Tally, tally
 
 from .. import questionnaire_store
 from ..errors import BelowThreshold
@@ -26,7 +27,6 @@ from .reporting import (
     Fieldwork,
     dated_chunks,
     earlier_rounds,
-    joined,
     released_set,
     responses_by_id,
     spanned,
@@ -40,7 +40,7 @@ class RoundResults:
     result: Result  # by role, with the trend against the previous round
     by_team: Result
     previous: tuple[tuple[str, Result], ...]  # earlier rounds, oldest first
-    texts: Any  # the released free-text answers (Answers.texts), for `comments_view`
+    texts: Any  # the released free-text answers (`Tally.texts`), for `comments_view`
     fieldwork: Fieldwork  # first and last day released answers arrived
     pending: int  # answers stored but not yet released
 
@@ -104,9 +104,9 @@ def _score_round(round_: Round, q: Questionnaire) -> _Kept:
     if len(answers) < k:
         raise BelowThreshold(f"{round_.title}", len(answers), k)
     previous: list[tuple[str, Result]] = []
-    last: Answers | None = None
+    last: Tally | None = None
     for earlier in earlier_rounds(round_):
-        old = released_answers(earlier, q)
+        old = released_tally(earlier, q)
         if len(old) >= earlier.min_group_size:
             previous.append((earlier.title,
                              score(old, q, min_group_size=earlier.min_group_size)))
@@ -116,61 +116,62 @@ def _score_round(round_: Round, q: Questionnaire) -> _Kept:
     return _Kept(views["role"], views["team"], tuple(previous), answers.texts, fieldwork)
 
 
-def released_answers(round_: Round, q: Questionnaire) -> Answers:
-    """The released responses of a round (`releases`) as Answers in q's keys, older
-    questionnaire versions mapped through lineage, in respondent order. Only what was
-    released since the last scoring is read: the answers it read are kept beside the
-    results (in respondent order, so nothing kept tells in which order they arrived), with
-    the ids they are. A release only adds responses; when the kept ids are not all
-    released any more (a restored database), everything is read again."""
+def released_tally(round_: Round, q: Questionnaire) -> Tally:
+    """The released responses of a round (`releases`) tallied in q's keys
+    (`scoring.tally`), older questionnaire versions mapped through lineage: what every
+    figure of its results is computed from. The round is read a chunk at a time, each
+    chunk tallied and let go, so memory stays flat however large the round. Only what was
+    released since the last scoring is read: the tally is kept beside the results with
+    the ids it counts (a tally holds sums per role and team, and sorted free text:
+    nothing tells in which order answers arrived). A release only adds responses; when
+    the kept ids are not all released any more (a restored database), everything is read
+    again."""
     return _released(round_, q)[0]
 
 
-def _released(round_: Round, q: Questionnaire) -> tuple[Answers, Fieldwork]:
-    """`released_answers`, and the first and last day they arrived (kept with them)."""
+def _released(round_: Round, q: Questionnaire) -> tuple[Tally, Fieldwork]:
+    """`released_tally`, and the first and last day they arrived (kept with it)."""
     lineage = round_.questionnaire.version != q.version
     released = released_set(round_)
     # One file per round and questionnaire read on (a trend reads an earlier round on the
     # later round's questionnaire); those of other code go.
     code = code_version()
     key = hashlib.sha256(json.dumps([q.ref, q.content_hash, lineage]).encode()).hexdigest()[:16]
-    path = _kept_folder() / f"{round_.public_id}-{code}-{key}.answers"
-    kept = _read_kept_answers(path)
+    path = _kept_folder() / f"{round_.public_id}-{code}-{key}.tally"
+    kept = _read_kept_tally(path)
     if kept is not None and kept[0] == released:
         return kept[1], kept[2]
-    parts, fieldwork = _read_since(round_, q, released, lineage, kept)
-    del kept  # held by `parts` only, so that memory holds one copy once they are joined
-    answers = joined(parts, q)
-    del parts
-    for old in path.parent.glob(f"{round_.public_id}-*.answers"):
+    total, fieldwork = _read_since(round_, q, released, lineage, kept)
+    for old in path.parent.glob(f"{round_.public_id}-*.tally"):
         if not old.name.startswith(f"{round_.public_id}-{code}-"):
             old.unlink(missing_ok=True)
     if released:
-        with replacing(path) as handle:  # written as it is pickled: no copy in memory
-            pickle.dump((released, answers, fieldwork), handle,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-    return answers, fieldwork
+        with replacing(path) as handle:
+            pickle.dump((released, total, fieldwork), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return total, fieldwork
 
 
 def _read_since(round_: Round, q: Questionnaire, released: frozenset[str], lineage: bool,
-                kept: tuple[frozenset[str], Answers, Fieldwork] | None
-                ) -> tuple[list[Answers], Fieldwork]:
-    """The released answers in parts: those kept, and what was released since; or all
-    of them read again when some kept ids are not released any more (a restored,
-    older database)."""
+                kept: tuple[frozenset[str], Tally, Fieldwork] | None
+                ) -> tuple[Tally, Fieldwork]:
+    """The kept tally with what was released since added; or every released response
+    tallied again when some kept ids are not released any more (a restored, older
+    database). One chunk of answers is held at a time."""
     if kept is not None and kept[0] <= released:
-        ids, answers, fieldwork = kept
-        new = list(responses_by_id(round_.id, released - ids, q, lineage=lineage))
-        return ([answers, *(part for part, _ in new)],
-                spanned(fieldwork, *(span for _, span in new)))
-    read = list(dated_chunks(round_.id, released, q, lineage=lineage))
-    return [part for part, _ in read], spanned(*(span for _, span in read))
+        ids, total, fieldwork = kept
+        chunks = responses_by_id(round_.id, released - ids, q, lineage=lineage)
+    else:
+        total, fieldwork = tally(Answers.from_records([], q), q), None
+        chunks = dated_chunks(round_.id, released, q, lineage=lineage)
+    for part, span in chunks:
+        total, fieldwork = total + tally(part, q), spanned(fieldwork, span)
+    return total, fieldwork
 
 
-def _read_kept_answers(path: Path) -> tuple[frozenset[str], Answers, Fieldwork] | None:
+def _read_kept_tally(path: Path) -> tuple[frozenset[str], Tally, Fieldwork] | None:
     kept = _unpickled(path)
     if (isinstance(kept, tuple) and len(kept) == 3 and isinstance(kept[0], frozenset)
-            and isinstance(kept[1], Answers)):
+            and isinstance(kept[1], Tally)):
         return kept
     return None
 
@@ -256,13 +257,13 @@ def compare(before: Round, after: Round) -> Compared:
     if before.opens_at > after.opens_at:
         before, after = after, before
     q = questionnaire_store.of(after.questionnaire)
-    now, then = released_answers(after, q), released_answers(before, q)
+    now, then = released_tally(after, q), released_tally(before, q)
     for round_, answers in ((after, now), (before, then)):
         if len(answers) < round_.min_group_size:
             raise BelowThreshold(round_.title, len(answers), round_.min_group_size)
     result = score(now, q, previous=then, min_group_size=after.min_group_size)
     earlier_q = questionnaire_store.of(before.questionnaire)
-    earlier = score(released_answers(before, earlier_q), earlier_q,
+    earlier = score(released_tally(before, earlier_q), earlier_q,
                     min_group_size=before.min_group_size)
     # dimension keys are the same in every version (DESIGN.md), so they compare directly
     dims = tuple(dict.fromkeys(f.dimension for f in earlier.plan[:5]
@@ -284,7 +285,7 @@ def history(org: Organisation) -> list[tuple[Round, Result]]:
     for round_ in sorted(rounds, key=lambda r: r.opens_at):
         if round_.questionnaire.key != q.key:
             continue
-        answers = released_answers(round_, q)
+        answers = released_tally(round_, q)
         if len(answers) >= round_.min_group_size:
             out.append((round_, score(answers, q, min_group_size=round_.min_group_size)))
     return out

@@ -38,3 +38,27 @@ def from_csv() -> Callable[[Questionnaire, str], Answers]:
 @pytest.fixture
 def from_rows() -> Callable[[Questionnaire, list[dict]], Answers]:
     return _from_rows
+
+
+@pytest.fixture
+def same_numbers() -> Callable[[object, object], None]:
+    return _same_numbers
+
+
+def _same_numbers(a: object, b: object, where: str = "") -> None:
+    """Two results (as `to_dict`) are the same: every count, label and flag equal, every
+    float equal up to rounding (sums joined in another order differ in the last bits)."""
+    import math
+
+    if isinstance(a, dict) and isinstance(b, dict):
+        assert a.keys() == b.keys(), where
+        for key in a:
+            _same_numbers(a[key], b[key], f"{where}.{key}")
+    elif isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        assert len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            _same_numbers(x, y, f"{where}[{i}]")
+    elif isinstance(a, float) and isinstance(b, float):
+        assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9), (where, a, b)
+    else:
+        assert a == b, (where, a, b)

@@ -126,20 +126,20 @@ def test_kept_files_are_keyed_by_the_libraries_that_pickled_them(monkeypatch):
 
 def test_a_new_release_reads_only_the_answers_it_adds(app, make_round, complete,
                                                       monkeypatch):
-    """The answers a scoring read are kept with their ids; the next release reads only
-    its own responses, and the answers equal a full read, row for row."""
-    import pandas as pd
-
+    """The tally a scoring made is kept with the ids it counts; the next release reads
+    only its own responses, and the tally scores as a full read does."""
     from assess.console import reporting
     from assess.console import results as results_module
     from assess.extensions import db
+    from scoring import score
+    from scoring.tally import tally
 
     r = make_round()
     for _ in range(3):
         complete(f"/s/{r.link}")
     with app.app_context():
         results_module.round_results(db.session.get(Round, r.id))
-        [kept] = sorted((Path(app.instance_path) / "results-cache").glob("*.answers"))
+        [kept] = sorted((Path(app.instance_path) / "results-cache").glob("*.tally"))
         assert stat.S_IMODE(kept.stat().st_mode) == 0o600
     for _ in range(3):
         complete(f"/s/{r.link}")
@@ -157,22 +157,21 @@ def test_a_new_release_reads_only_the_answers_it_adds(app, make_round, complete,
     with app.app_context():
         round_ = db.session.get(Round, r.id)
         q = results_module.questionnaire_store.of(round_.questionnaire)
-        full = reporting.joined(list(reporting.response_chunks(  # everything read again
-            round_.id, reporting.released_set(round_), q, lineage=False)), q)
+        [full] = reporting.response_chunks(  # everything read again
+            round_.id, reporting.released_set(round_), q, lineage=False)
         monkeypatch.setattr(results_module, "responses_by_id", counted)
         monkeypatch.setattr(results_module, "dated_chunks", no_full_read)
-        again = results_module.released_answers(round_, q)
+        again = results_module.released_tally(round_, q)
         assert read_by_id == [3] and len(again) == 6
-        for name in ("values", "dont_know", "texts", "respondent", "role", "team"):
-            pd.testing.assert_frame_equal(pd.DataFrame(getattr(again, name)),
-                                          pd.DataFrame(getattr(full, name)))
-        assert list(again.respondent) == sorted(again.respondent)  # no arrival order kept
+        assert again.cells == tally(full, q).cells and again.texts == tally(full, q).texts
+        assert score(again, q, by="team", min_group_size=1).to_dict() == \
+            score(full, q, by="team", min_group_size=1).to_dict()
         assert results_module.round_results(round_).result.respondents == 6
 
 
 def test_kept_answers_that_are_not_all_released_are_read_again(app, make_round, complete):
-    """A kept file naming ids the database has not released (a restored, older database)
-    is not trusted: everything is read again."""
+    """A kept tally counting ids the database has not released (a restored, older
+    database) is not trusted: everything is read again."""
     import pickle
 
     from assess.console import results as results_module
@@ -184,17 +183,17 @@ def test_kept_answers_that_are_not_all_released_are_read_again(app, make_round, 
     with app.app_context():
         round_ = db.session.get(Round, r.id)
         q = results_module.questionnaire_store.of(round_.questionnaire)
-        answers = results_module.released_answers(round_, q)
-        [path] = sorted((Path(app.instance_path) / "results-cache").glob("*.answers"))
+        answers = results_module.released_tally(round_, q)
+        [path] = sorted((Path(app.instance_path) / "results-cache").glob("*.tally"))
         ids, kept, fieldwork = pickle.loads(path.read_bytes())
-        path.write_bytes(pickle.dumps((ids | {"not-released"}, kept, fieldwork)))
-        again = results_module.released_answers(round_, q)
-        assert list(again.respondent) == list(answers.respondent)
+        path.write_bytes(pickle.dumps((ids | {"not-released"}, kept + kept, fieldwork)))
+        again = results_module.released_tally(round_, q)
+        assert len(again) == len(answers) == 3
         assert pickle.loads(path.read_bytes())[0] == ids
 
 
-def test_compare_and_history_read_the_kept_answers(app, make_round, complete, monkeypatch):
-    """Comparing two rounds, and a client's history, read the answers kept by an earlier
+def test_compare_and_history_read_the_kept_tallies(app, make_round, complete, monkeypatch):
+    """Comparing two rounds, and a client's history, read the tallies kept by an earlier
     view: no response is read from the database again, and the figures are the same."""
     from assess.console import results as results_module
     from assess.extensions import db
