@@ -100,13 +100,31 @@ def row_blocks(n: int) -> Iterator[slice]:
 
 def weighted_block(items: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Each respondent's weighted mean of the items answered, per column of weights
-    (NaN where none of its items was answered)."""
-    answered = ~np.isnan(items)
-    numerator = np.where(answered, items, 0.0) @ weights
-    denominator = answered.astype(float) @ weights
+    (NaN where none of its items was answered). Each item weighs in one column at most,
+    as `dimension_weights` makes them: the sums are taken per column of items, without a
+    matrix product (whose BLAS threads would spin on a second core after every call,
+    taking it from the server's other requests)."""
+    rows, columns = items.shape[0], weights.shape[1]
+    out = np.full((rows, columns), np.nan)
+    nonzero = weights != 0
+    used = np.flatnonzero(nonzero.any(axis=1))
+    if not len(used) or not rows:
+        return out
+    target = np.argmax(nonzero, axis=1)[used]
+    order = np.argsort(target, kind="stable")
+    used, target = used[order], target[order]
+    starts = np.flatnonzero(np.r_[True, target[1:] != target[:-1]])
+    block = items[:, used]  # a copy, filled in place
+    weight = weights[used, target]
+    answered = ~np.isnan(block)
+    block[~answered] = 0.0
+    block *= weight
+    numerator = np.add.reduceat(block, starts, axis=1)
+    denominator = np.add.reduceat(answered * weight, starts, axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(denominator > 0, numerator / np.where(denominator > 0, denominator, 1),
-                        np.nan)
+        out[:, target[starts]] = np.where(
+            denominator > 0, numerator / np.where(denominator > 0, denominator, 1), np.nan)
+    return out
 
 
 def dimension_scores(q: Questionnaire, moments: Moments, hidden: Sequence[bool]

@@ -145,6 +145,8 @@ def _released(round_: Round, q: Questionnaire) -> tuple[Tally, Fieldwork]:
     for old in path.parent.glob(f"{round_.public_id}-*.tally"):
         if not old.name.startswith(f"{round_.public_id}-{code}-"):
             old.unlink(missing_ok=True)
+    for old in path.parent.glob(f"{round_.public_id}-*.answers"):  # kept before tallies
+        old.unlink(missing_ok=True)
     if released:
         with replacing(path) as handle:
             pickle.dump((released, total, fieldwork), handle, protocol=pickle.HIGHEST_PROTOCOL)
