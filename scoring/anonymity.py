@@ -29,6 +29,7 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from questionnaires import Questionnaire
 
@@ -124,6 +125,15 @@ def _groups(views: Sequence[str], cell_keys: Sequence[tuple[str, ...]]
 @lru_cache(maxsize=4096)  # dimensions answered by the same people share one answer
 def _suppress(views: tuple[str, ...], cell_keys: tuple[tuple[str, ...], ...],
               cell_sizes: tuple[int, ...], k: int) -> frozenset[tuple[str, str]]:
+    # The matrices are small (groups x cells): BLAS threads cost more than they give,
+    # spinning on another core after each call, a core a server's other requests need
+    # (bench/RESULTS.md, "a round of many teams": twice the CPU time, no faster).
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _suppressed(views, cell_keys, cell_sizes, k)
+
+
+def _suppressed(views: tuple[str, ...], cell_keys: tuple[tuple[str, ...], ...],
+                cell_sizes: tuple[int, ...], k: int) -> frozenset[tuple[str, str]]:
     everything = _groups(views, cell_keys)
     # Groups with the same members are one figure under two names (the reps as a role
     # and as the team side of a gap): decide once, for the first name.
@@ -151,15 +161,31 @@ def _suppress(views: tuple[str, ...], cell_keys: tuple[tuple[str, ...], ...],
         hidden.add(min(candidates, key=lambda name: (size[name], name)))
 
 
+_TARGETS_AT_A_TIME = 1024  # protected sets tested in one product
+
+
 def _first_leak(shown: Sequence[tuple[str, str]], groups: Mapping[tuple[str, str], np.ndarray],
                 protected: Sequence[np.ndarray]) -> dict[tuple[str, str], float] | None:
-    """The combination of released groups that equals some protected set, if any."""
-    if not shown:
+    """The combination of released groups that equals the first protected set (in
+    order) that some combination equals, if any.
+
+    A set is such a combination when it lies in the span of the released groups: its
+    distance from that span (one SVD of the released groups, then every protected set
+    projected at once) is nil. Only the first such set is solved for its coefficients."""
+    if not shown or not len(protected):
         return None
     released = np.array([groups[name] for name in shown])  # groups x cells
-    for target in protected:
-        coefficients, *_ = np.linalg.lstsq(released.T, target, rcond=None)
-        if np.abs(released.T @ coefficients - target).max() < _TOLERANCE:
+    _, strengths, directions = np.linalg.svd(released, full_matrices=False)
+    # the rank cut-off of `np.linalg.lstsq(rcond=None)`
+    cutoff = strengths.max(initial=0.0) * max(released.shape) * np.finfo(float).eps
+    basis = directions[strengths > cutoff]  # rank x cells, orthonormal rows
+    for start in range(0, len(protected), _TARGETS_AT_A_TIME):
+        targets = np.array(protected[start:start + _TARGETS_AT_A_TIME])
+        distance = np.abs(targets - (targets @ basis.T) @ basis).max(axis=1)
+        hits = np.flatnonzero(distance < _TOLERANCE)
+        if len(hits):
+            target = targets[hits[0]]
+            coefficients, *_ = np.linalg.lstsq(released.T, target, rcond=None)
             return {name: float(c) for name, c in zip(shown, coefficients, strict=True)
                     if abs(c) > _TOLERANCE}
     return None

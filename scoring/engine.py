@@ -9,7 +9,7 @@ import numpy as np
 
 from questionnaires import Questionnaire
 
-from .anonymity import ALL, UNSPECIFIED, hidden_in_cells
+from .anonymity import ALL, UNSPECIFIED, VIEWS, hidden_in_cells
 from .answers import Answers
 from .causes import Facts, find_root_causes
 from .core import dimension_scores, effective_weights, roll_up, score_values
@@ -30,7 +30,6 @@ from .stats import Moments, alpha_of, welch_of
 from .tally import Tally, alpha_items, tally
 
 SEGMENT_COLUMNS = ("role", "team")
-SIDES = ("leadership", "team", "other")
 
 
 def threshold_for(q: Questionnaire, min_group_size: int | None = None) -> int:
@@ -112,12 +111,11 @@ def score_views(answers: Answers | Tally, q: Questionnaire, *, by: Sequence[str 
 
 def hidden_per_dimension(t: Tally, k: int) -> list[frozenset[tuple[str, str]]]:
     """Per dimension, the groups of every view that the anonymity module hides."""
-    views = ("role", "team", "side")
-    keys = tuple(zip(*(t.labels(view) for view in views), strict=True))
-    everything = frozenset((view, label) for view in views
+    keys = tuple(zip(*(t.labels(view) for view in VIEWS), strict=True))
+    everything = frozenset((view, label) for view in VIEWS
                            for label, size in zip(t.labels(view), t.cell_sizes, strict=True)
                            if size > 0)
-    return [hidden_in_cells(views, keys, t.dimensions.n[:, j], everything, k)
+    return [hidden_in_cells(VIEWS, keys, t.dimensions.n[:, j], everything, k)
             for j in range(t.dimensions.n.shape[1])]
 
 

@@ -1,7 +1,6 @@
 """Small statistics the engine needs, in NumPy and the standard library only.
 
-Kept here so the engine stays importable with pandas and NumPy alone; the tests check
-these against SciPy.
+Kept here so the engine needs no SciPy; the tests check these against SciPy.
 """
 
 from __future__ import annotations

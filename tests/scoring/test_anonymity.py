@@ -279,3 +279,41 @@ def test_a_chunk_is_anonymised_by_the_whole_file_s_counts():
         assert part.values.equals(whole.values[mask].reset_index(drop=True))
     with pytest.raises(ValueError, match="not counted"):
         anonymise(answers, TEAM, 5, {})
+
+
+def _first_leak_one_by_one(shown, groups, protected):
+    """The leak test as first written, one least-squares solve per protected set: the
+    reference the batched projection must equal."""
+    released = np.array([groups[name] for name in shown])
+    for target in protected:
+        coefficients, *_ = np.linalg.lstsq(released.T, target, rcond=None)
+        if np.abs(released.T @ coefficients - target).max() < 1e-9:
+            return {name: float(c) for name, c in zip(shown, coefficients, strict=True)
+                    if abs(c) > 1e-9}
+    return None
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.data())
+def test_the_batched_leak_test_finds_the_leak_one_solve_at_a_time_finds(data):
+    """`_first_leak` projects every protected set onto the released groups' span at
+    once; it must name the same first leak, with the same combination, as solving for
+    each protected set in turn."""
+    from scoring.anonymity import _first_leak
+
+    cells = data.draw(st.integers(2, 9))
+    vectors = data.draw(st.lists(st.lists(st.integers(0, 1), min_size=cells, max_size=cells),
+                                 min_size=1, max_size=7))
+    groups = {("g", str(i)): np.array(v, dtype=float) for i, v in enumerate(vectors)}
+    shown = list(groups)
+    singles = data.draw(st.lists(st.integers(0, cells - 1), max_size=5))
+    pairs = data.draw(st.lists(st.tuples(st.integers(0, cells - 1), st.integers(0, cells - 1)),
+                               max_size=5))
+    unit = np.eye(cells)
+    protected = [unit[i] for i in singles] + [unit[i] + unit[j] for i, j in pairs if i != j]
+    mine = _first_leak(shown, groups, protected)
+    theirs = _first_leak_one_by_one(shown, groups, protected)
+    assert (mine is None) == (theirs is None)
+    if mine is not None:
+        assert mine.keys() == theirs.keys()
+        assert all(mine[key] == pytest.approx(theirs[key]) for key in mine)
