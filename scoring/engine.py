@@ -69,7 +69,8 @@ def score_views(answers: Answers | Tally, q: Questionnaire, *, by: Sequence[str 
     k = threshold_for(q, min_group_size)
     n = t.respondents
     hidden = hidden_per_dimension(t, k)
-    dims = dimension_scores(q, t.pooled(), [ALL in h for h in hidden])
+    everyone = t.pooled()
+    dims = dimension_scores(q, everyone, [ALL in h for h in hidden])
     quality = Quality(respondents=n, straight_lining=t.straight_lining,
                       too_fast=t.too_fast, flagged=t.flagged)
     if n < k:
@@ -86,10 +87,8 @@ def score_views(answers: Answers | Tally, q: Questionnaire, *, by: Sequence[str 
                   item_score_of=lambda key, value: float(score_values(q, key, value)),
                   gaps=gaps)
     causes = find_root_causes(facts)
-    keys = [d.key for d in q.dimensions]
-    counted = t.pooled().n
-    breadth = {key: float(t.weak[j] / counted[j]) if counted[j] else 0.0
-               for j, key in enumerate(keys)}
+    breadth = {dim.key: float(t.weak[j] / everyone.n[j]) if everyone.n[j] else 0.0
+               for j, dim in enumerate(q.dimensions)}  # share of those scored who are weak
     fixes = choose_fixes(q, causes, released, breadth, effective_weights(q))
     if previous is not None:
         before = previous if isinstance(previous, Tally) else tally(previous, q)
@@ -130,17 +129,17 @@ def item_summary(t: Tally, q: Questionnaire, k: int) -> tuple[ItemScore, ...]:
                                  suppressed=count > 0, dont_know=dont_know))
             continue
         values = t.values[j]
-        answers = np.array(sorted(values))
-        counts = np.array([values[v] for v in answers.tolist()], dtype=float)
+        distinct = np.array(sorted(values))
+        counts = np.array([values[v] for v in distinct.tolist()], dtype=float)
         scale = q.scale_of(question)
         agree = disagree = None
         if scale.type == "likert" and scale.min is not None and scale.max is not None:
             middle = (scale.min + scale.max) / 2
-            agree = float(counts[answers > middle].sum() / count)
-            disagree = float(counts[answers < middle].sum() / count)
+            agree = float(counts[distinct > middle].sum() / count)
+            disagree = float(counts[distinct < middle].sum() / count)
         out.append(ItemScore(
             key=question.key, dimension=question.dimension, score=float(t.items.mean[j]),
-            median=_median(answers, counts), raw_mean=float((answers * counts).sum() / count),
+            median=_median(distinct, counts), raw_mean=float((distinct * counts).sum() / count),
             n=count, agree=agree, disagree=disagree, dont_know=dont_know))
     return tuple(out)
 
