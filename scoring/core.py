@@ -52,7 +52,7 @@ def item_block(q: Questionnaire, raw: np.ndarray, role: np.ndarray) -> np.ndarra
     # lookup per respondent, made once per distinct audience.
     codes, roles = pd.factorize(role, use_na_sentinel=False)
     asked: dict[tuple[str, ...], np.ndarray] = {}
-    out = np.empty(raw.shape)  # row-major: the matrix products below are 3x faster
+    out = np.empty(raw.shape)  # row-major: the weighted means read a respondent's row whole
     for j, question in enumerate(q.scored_questions):
         column = raw[:, j]
         if "all" not in question.audiences:
@@ -68,10 +68,11 @@ def item_block(q: Questionnaire, raw: np.ndarray, role: np.ndarray) -> np.ndarra
 def dimension_weights(q: Questionnaire) -> tuple[tuple[str, ...], np.ndarray, np.ndarray,
                                                  tuple[str, ...]]:
     """(dimension keys, measure weights, perception weights, basis): the weights are
-    scored questions x dimensions, so that items @ weights gives each respondent's
-    weighted mean per dimension. A dimension with perception items only is measured by
-    them (basis "perception"); otherwise its perception items are kept apart, for the gap
-    between one group's view and another's own measure."""
+    scored questions x dimensions, each question weighing in its own dimension only
+    (`weighted_block` turns them into each respondent's mean per dimension). A dimension
+    with perception items only is measured by them (basis "perception"); otherwise its
+    perception items are kept apart, for the gap between one group's view and another's
+    own measure."""
     keys = tuple(d.key for d in q.dimensions)
     dim_index = {k: i for i, k in enumerate(keys)}
     scored = q.scored_questions

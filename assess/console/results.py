@@ -99,10 +99,10 @@ class _Kept:
 def _score_round(round_: Round, q: Questionnaire) -> _Kept:
     from scoring import score, score_views
 
-    answers, fieldwork = _released(round_, q)
+    counted, fieldwork = _released(round_, q)
     k = round_.min_group_size
-    if len(answers) < k:
-        raise BelowThreshold(f"{round_.title}", len(answers), k)
+    if len(counted) < k:
+        raise BelowThreshold(f"{round_.title}", len(counted), k)
     previous: list[tuple[str, Result]] = []
     last: Tally | None = None
     for earlier in earlier_rounds(round_):
@@ -111,9 +111,9 @@ def _score_round(round_: Round, q: Questionnaire) -> _Kept:
             previous.append((earlier.title,
                              score(old, q, min_group_size=earlier.min_group_size)))
             last = old
-    views = score_views(answers, q, by=("role", "team"), previous=last, ceo=_ceo(round_),
+    views = score_views(counted, q, by=("role", "team"), previous=last, ceo=_ceo(round_),
                         min_group_size=k)
-    return _Kept(views["role"], views["team"], tuple(previous), answers.texts, fieldwork)
+    return _Kept(views["role"], views["team"], tuple(previous), counted.texts, fieldwork)
 
 
 def released_tally(round_: Round, q: Questionnaire) -> Tally:
@@ -260,9 +260,9 @@ def compare(before: Round, after: Round) -> Compared:
         before, after = after, before
     q = questionnaire_store.of(after.questionnaire)
     now, then = released_tally(after, q), released_tally(before, q)
-    for round_, answers in ((after, now), (before, then)):
-        if len(answers) < round_.min_group_size:
-            raise BelowThreshold(round_.title, len(answers), round_.min_group_size)
+    for round_, counted in ((after, now), (before, then)):
+        if len(counted) < round_.min_group_size:
+            raise BelowThreshold(round_.title, len(counted), round_.min_group_size)
     result = score(now, q, previous=then, min_group_size=after.min_group_size)
     earlier_q = questionnaire_store.of(before.questionnaire)
     earlier = score(released_tally(before, earlier_q), earlier_q,
@@ -287,7 +287,7 @@ def history(org: Organisation) -> list[tuple[Round, Result]]:
     for round_ in sorted(rounds, key=lambda r: r.opens_at):
         if round_.questionnaire.key != q.key:
             continue
-        answers = released_tally(round_, q)
-        if len(answers) >= round_.min_group_size:
-            out.append((round_, score(answers, q, min_group_size=round_.min_group_size)))
+        counted = released_tally(round_, q)
+        if len(counted) >= round_.min_group_size:
+            out.append((round_, score(counted, q, min_group_size=round_.min_group_size)))
     return out
