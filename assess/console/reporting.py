@@ -25,13 +25,21 @@ from ..models import Organisation, QuestionnaireVersion, Response, Round
 
 @dataclass(frozen=True)
 class RoundReport:
+    """Everything a round's PDF shows, read from the database: plain data, so the PDF can
+    be rendered in a process with no app and no database (`assess report --all-rounds`)."""
+
     round_id: int
     organisation: str
     round_name: str
     q: Questionnaire
     result: Result
     previous: tuple[tuple[str, Result], ...]
-    consultant: str
+    branding: Any  # report.Branding of the round's consultant, or None
+    contact: str
+    response_rate: float | None
+    fieldwork: Fieldwork
+    comments: Any  # the released free text (`Tally.texts`)
+    comment_seed: str
 
 
 def round_for(round_id: int, consultant_id: int | None = None) -> Round:
@@ -164,23 +172,37 @@ def earlier_rounds(round_: Round) -> list[Round]:
 
 
 def prepare(round_id: int, consultant_id: int | None = None) -> RoundReport:
-    """A round's report inputs for the CLI (`assess report --all-rounds`): the same
-    scoring as the console's results (`results.round_results`)."""
+    """A round's report inputs for the CLI (`assess report --all-rounds`)."""
+    return report_of(round_for(round_id, consultant_id))
+
+
+def report_of(round_: Round) -> RoundReport:
+    """A round's report inputs: its scored results (`results.round_results`, the
+    scoring the results page shows), its consultant's branding, its response rate and
+    fieldwork, and the comments that may be printed."""
+    from ..report import Branding
+    from .progress import progress
     from .results import round_results
 
-    round_ = round_for(round_id, consultant_id)
-    r = round_results(round_)
+    results = round_results(round_)
     org: Organisation = round_.organisation
-    consultant = org.consultant.brand_name or org.consultant.name if org.consultant else ""
-    return RoundReport(round_.id, org.name, round_.title, r.q, r.result, r.previous,
-                       consultant)
+    consultant = org.consultant
+    branding = Branding(name=consultant.brand_name or consultant.name,
+                        colour=consultant.brand_colour or Branding().colour,
+                        logo_png=consultant.brand_logo) if consultant else None
+    return RoundReport(round_.id, org.name, round_.title, results.q, results.result,
+                       results.previous, branding,
+                       consultant.brand_contact or "" if consultant else "",
+                       progress(round_).overall.rate, results.fieldwork, results.texts,
+                       round_.public_id)
 
 
 def team_pdf(report: RoundReport, *, page_size: str = "A4") -> bytes:
-    from ..report import Branding, build_team_report
+    """The round's PDF: the same document from the console and from the CLI."""
+    from ..report import build_team_report
 
-    return build_team_report(report.result, report.q, org=report.organisation,
-                             round_name=report.round_name,
-                             consultant=Branding(name=report.consultant) if report.consultant
-                             else None,
-                             previous_results=report.previous, page_size=page_size)
+    return build_team_report(
+        report.result, report.q, org=report.organisation, round_name=report.round_name,
+        consultant=report.branding, previous_results=report.previous, page_size=page_size,
+        response_rate=report.response_rate, fieldwork=report.fieldwork,
+        contact=report.contact, comments=report.comments, comment_seed=report.comment_seed)

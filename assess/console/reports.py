@@ -64,19 +64,6 @@ def cached_pdf(round_: Round, page_size: str = "A4") -> bytes:
 
 
 def render(round_: Round, page_size: str = "A4") -> bytes:
-    from ..report import Branding, build_team_report
-    from .progress import progress
-    from .results import round_results
+    from .reporting import report_of, team_pdf
 
-    results = round_results(round_)
-    consultant = round_.organisation.consultant
-    branding = Branding(name=consultant.brand_name or consultant.name,
-                        colour=consultant.brand_colour or Branding().colour,
-                        logo_png=consultant.brand_logo) if consultant else None
-    rate = progress(round_).overall.rate
-    return build_team_report(
-        results.result, results.q, org=round_.organisation.name, round_name=round_.title,
-        consultant=branding, previous_results=results.previous, page_size=page_size,
-        response_rate=rate, fieldwork=results.fieldwork,
-        contact=consultant.brand_contact if consultant else "", comments=results.texts,
-        comment_seed=round_.public_id)
+    return team_pdf(report_of(round_), page_size=page_size)
