@@ -45,7 +45,7 @@ def heatmap(q: Questionnaire, result: Result) -> Heatmap | None:
         (role(s.key, short=True) if by == "role" else
          ("Team not given" if s.key == "unspecified" else s.key),
          f"fewer than {k}" if s.suppressed and s.n < k else
-         ("hidden" if s.suppressed else f"n={s.n}"))
+         ("hidden" if s.suppressed else f"n={fmt(s.n, 'count')}"))
         for s in result.segments)
     rows = []
     for dim in result.dimensions:

@@ -510,8 +510,8 @@ def _segments(q: Questionnaire, result: Result) -> SegmentsView | None:
     tables = []
     for start in range(0, max(len(shown), 1), SEGMENT_COLUMNS):
         chunk = shown[start:start + SEGMENT_COLUMNS]
-        columns = (("Everyone", f"n={result.respondents}"),) + tuple(
-            (_segment_label(by, s.key), f"n={s.n}") for s in chunk)
+        columns = (("Everyone", f"n={fmt(result.respondents, 'count')}"),) + tuple(
+            (_segment_label(by, s.key), f"n={fmt(s.n, 'count')}") for s in chunk)
         overall = (cell(result.overall.score, result.overall.band, False),) + tuple(
             cell(s.overall.score if s.overall else None, s.overall.band if s.overall
                  else None, False) for s in chunk)

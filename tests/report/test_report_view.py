@@ -88,3 +88,17 @@ def test_comments_are_tidied_the_same_in_one_scan_or_one_by_one():
         assert _cleaned(column) == [_clean(value) for value in column]
     tidy = ["Fewer meetings", "More time with customers"]
     assert _cleaned(tidy) == tidy
+
+
+def test_segment_columns_write_large_counts_as_people_do():
+    """A heat map's column heads read "n=1,250", as every other count in the report."""
+    from questionnaires import load
+    from scoring import parse_answers, score
+    from scoring.synthetic import synthetic_answers
+
+    q = load("team-ecosystem", 2)
+    answers = parse_answers(synthetic_answers(q, 1250, seed=3, teams=["East", "West"]), q)
+    view = team_report_view(q, score(answers, q, by="team"))
+    [table] = view.segments.tables
+    assert table.columns[0] == ("Everyone", "n=1,250")
+    assert all(n == f"n={int(n[2:].replace(',', '')):,}" for _, n in table.columns)
