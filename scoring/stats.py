@@ -59,11 +59,17 @@ def t_two_sided_p(t: float, df: float) -> float:
     return betainc(df / 2.0, 0.5, df / (df + t * t))
 
 
+def _per(total: np.ndarray, n: np.ndarray, empty: float) -> np.ndarray:
+    """total / n element by element, `empty` where n is 0."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n > 0, total / np.where(n > 0, n, 1), empty)
+
+
 @dataclass(frozen=True, eq=False)
 class Moments:
     """Count, sum and sum of squared deviations from the mean, element by element: what a
     mean and a sample SD are made of, joined exactly across disjoint sets of values
-    (Chan, Golub and LeVeque's pairwise update)."""
+    (Chan, Golub and LeVeque's pairwise update, `pooled`)."""
 
     n: np.ndarray
     total: np.ndarray
@@ -79,9 +85,7 @@ class Moments:
         present = ~np.isnan(values)
         n = present.sum(axis=0).astype(float)
         total = np.where(present, values, 0.0).sum(axis=0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean = np.where(n > 0, total / np.where(n > 0, n, 1), 0.0)
-        m2 = (np.where(present, values - mean, 0.0) ** 2).sum(axis=0)
+        m2 = (np.where(present, values - _per(total, n, 0.0), 0.0) ** 2).sum(axis=0)
         return cls(n, total, m2)
 
     @classmethod
@@ -99,45 +103,35 @@ class Moments:
 
         n = summed(present.astype(float))
         total = summed(np.where(present, values, 0.0))
-        mean = np.where(n > 0, total / np.where(n > 0, n, 1), 0.0)
-        m2 = summed(np.where(present, values - mean[ids], 0.0) ** 2)
+        m2 = summed(np.where(present, values - _per(total, n, 0.0)[ids], 0.0) ** 2)
         return cls(n, total, m2)
 
     @property
     def mean(self) -> np.ndarray:
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(self.n > 0, self.total / np.where(self.n > 0, self.n, 1), np.nan)
+        return _per(self.total, self.n, np.nan)
 
     @property
     def sd(self) -> np.ndarray:
         """Sample SD (n - 1); NaN below two values."""
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(self.n >= 2, np.sqrt(self.m2 / np.where(self.n >= 2, self.n - 1, 1)),
-                            np.nan)
+        with np.errstate(invalid="ignore"):
+            return np.where(self.n >= 2, np.sqrt(_per(self.m2, self.n - 1, np.nan)), np.nan)
 
     def __add__(self, other: Moments) -> Moments:
-        n = self.n + other.n
-        with np.errstate(invalid="ignore", divide="ignore"):
-            both = (self.n > 0) & (other.n > 0)
-            delta = np.where(both, other.mean - self.mean, 0.0)
-            extra = np.where(both, delta * delta * self.n * other.n / np.where(n > 0, n, 1),
-                             0.0)
-        return Moments(n, self.total + other.total, self.m2 + other.m2 + extra)
+        """The moments of both sets of values, element by element."""
+        return Moments(np.stack([self.n, other.n]), np.stack([self.total, other.total]),
+                       np.stack([self.m2, other.m2])).pooled(slice(None))
 
     def pooled(self, rows: np.ndarray | slice) -> Moments:
-        """The moments of the union of some rows (groups), per column."""
+        """The moments of the union of some rows (groups), per column: each row's spread
+        about its own mean, plus its distance from the union's mean."""
         n, total, m2 = self.n[rows], self.total[rows], self.m2[rows]
-        count = n.sum(axis=0)
-        whole = total.sum(axis=0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean = np.where(count > 0, whole / np.where(count > 0, count, 1), 0.0)
-            own = np.where(n > 0, total / np.where(n > 0, n, 1), 0.0)
-        spread = (m2 + np.where(n > 0, n * (own - mean) ** 2, 0.0)).sum(axis=0)
+        count, whole = n.sum(axis=0), total.sum(axis=0)
+        distance = _per(total, n, 0.0) - _per(whole, count, 0.0)
+        spread = (m2 + np.where(n > 0, n * distance ** 2, 0.0)).sum(axis=0)
         return Moments(count, whole, spread)
 
     def take(self, rows: np.ndarray) -> Moments:
         return Moments(self.n[rows], self.total[rows], self.m2[rows])
-
 
 
 @dataclass(frozen=True)
